@@ -1,0 +1,58 @@
+namespace FederatedRegistry.Domain.Incidents;
+
+/// <summary>
+/// The incident lifecycle: reported → triaged → investigating → mitigated → closed, one step at a time;
+/// an open incident may also be closed at once (a duplicate, or unfounded). Inputs are assumed to have
+/// passed <see cref="IncidentRules"/>.
+/// </summary>
+public static class IncidentLifecycle
+{
+    public static Incident Report(string id, string nodeCode, ReportIncident command, ReportingRules rules, DateTimeOffset now)
+    {
+        var details = command.Details with
+        {
+            Title = command.Details.Title.Trim(),
+            ReportedAt = command.Details.ReportedAt ?? now,
+            SystemId = NullIfEmpty(command.Details.SystemId),
+            ProductId = NullIfEmpty(command.Details.ProductId),
+            Reporter = NullIfEmpty(command.Details.Reporter),
+        };
+        return new Incident(id, nodeCode, details, IncidentStatus.Reported, rules.DeadlineFor(details), Version: 1,
+            History: [new IncidentEvent(IncidentStatus.Reported, null, now)], UpdatedAt: now);
+    }
+
+    public static Outcome<Incident> Transition(Incident current, TransitionIncident command, DateTimeOffset now)
+    {
+        if (command.ExpectedVersion != 0 && command.ExpectedVersion != current.Version)
+        {
+            return DomainError.VersionConflict(command.ExpectedVersion, current.Version);
+        }
+        var to = command.To!.Value;
+        if (!IsAllowed(current.Status, to))
+        {
+            return DomainError.IllegalTransition(
+                $"An incident that is {EnumNames.ToSnake(current.Status)} cannot move to {EnumNames.ToSnake(to)}; " +
+                $"allowed now: {Allowed(current.Status)}.");
+        }
+        return current with
+        {
+            Status = to,
+            Version = current.Version + 1,
+            History = [.. current.History, new IncidentEvent(to, string.IsNullOrWhiteSpace(command.Note) ? null : command.Note.Trim(), now)],
+            UpdatedAt = now,
+        };
+    }
+
+    public static bool IsOpen(IncidentStatus status) => status is not (IncidentStatus.Mitigated or IncidentStatus.Closed);
+
+    public static bool IsAllowed(IncidentStatus from, IncidentStatus to) =>
+        (int)to == (int)from + 1 || (to == IncidentStatus.Closed && from != IncidentStatus.Closed);
+
+    private static string Allowed(IncidentStatus from)
+    {
+        var allowed = Enum.GetValues<IncidentStatus>().Where(to => IsAllowed(from, to)).Select(EnumNames.ToSnake).ToList();
+        return allowed.Count == 0 ? "none" : string.Join(", ", allowed);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
