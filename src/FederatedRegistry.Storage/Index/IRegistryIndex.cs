@@ -1,0 +1,54 @@
+namespace FederatedRegistry.Storage;
+
+/// <summary>
+/// The read model of one node: registrations and incidents for listing and search, and running counts for
+/// summaries. The grains are the source of truth; they upsert here after each state write, and can re-apply
+/// their state at any time because an upsert only ever moves a row forward.
+/// </summary>
+public interface IRegistryIndex
+{
+    /// <summary>
+    /// Stores <paramref name="row"/> if its <see cref="SystemRow.StateVersion"/> is higher than the stored one, and
+    /// in the same transaction moves the <c>systems</c> counts (status, risk_tier, category) from the old row's
+    /// values to the new row's.
+    /// </summary>
+    /// <returns>The change applied, or null when the stored version is the same or newer (nothing changed).</returns>
+    Task<IndexChange?> UpsertSystemAsync(SystemRow row, CancellationToken ct = default);
+
+    /// <summary>
+    /// As <see cref="UpsertSystemAsync"/> for an incident; the <c>incidents</c> counts are status, severity,
+    /// harm_type (once per distinct harm type) and month (of <see cref="IncidentRow.OccurredAt"/>, <c>yyyy-MM</c> UTC).
+    /// </summary>
+    Task<IndexChange?> UpsertIncidentAsync(IncidentRow row, CancellationToken ct = default);
+
+    /// <summary>The stored system, or null. Times come back in UTC with microsecond precision.</summary>
+    Task<SystemRow?> GetSystemAsync(string id, CancellationToken ct = default);
+
+    /// <summary>The stored incident, or null. Times come back in UTC with microsecond precision.</summary>
+    Task<IncidentRow?> GetIncidentAsync(string id, CancellationToken ct = default);
+
+    /// <summary>
+    /// One page of systems matching <paramref name="query"/>, ordered by id. Paging is by key: rows added after a
+    /// page was read never make a later page skip or repeat a row.
+    /// </summary>
+    /// <exception cref="ArgumentException">The page token is malformed (<see cref="ArgumentException.ParamName"/> is <c>page_token</c>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The page size is negative (<c>page_size</c>).</exception>
+    Task<Page<SystemRow>> QuerySystemsAsync(SystemQuery query, CancellationToken ct = default);
+
+    /// <summary>One page of incidents matching <paramref name="query"/>, ordered by id; as <see cref="QuerySystemsAsync"/>.</summary>
+    Task<Page<IncidentRow>> QueryIncidentsAsync(IncidentQuery query, CancellationToken ct = default);
+
+    /// <summary>All counts above zero: what a summary loads at start instead of scanning the registry.</summary>
+    Task<IReadOnlyList<CountRow>> ReadCountsAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// The keys of the string-keyed grains that have state named <paramref name="grainTypeString"/> in the Orleans
+    /// storage table (the provider stores the <c>[PersistentState]</c> state name as the grain type), so that the
+    /// grains layer can re-apply their state after a crash between a state write and the index update. Cleared
+    /// states are left out. Ordered by key (bytewise).
+    /// </summary>
+    /// <param name="grainTypeString">The state name, e.g. <c>system</c> for <c>[PersistentState("system", ...)]</c>.</param>
+    /// <param name="serviceId">Only this Orleans service id, or every service when null.</param>
+    /// <param name="ct">Stops the enumeration.</param>
+    IAsyncEnumerable<string> FindGrainKeysAsync(string grainTypeString, string? serviceId = null, CancellationToken ct = default);
+}

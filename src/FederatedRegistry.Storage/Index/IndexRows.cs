@@ -1,0 +1,88 @@
+namespace FederatedRegistry.Storage;
+
+/// <summary>An AI system registration as the read model stores it. Values are plain lower-case strings chosen by the caller.</summary>
+/// <param name="Id">The registration id (starts with the node code).</param>
+/// <param name="ProductId">The provider's global product id, shared by the product's registrations in every country.</param>
+/// <param name="ProviderId">The registering provider.</param>
+/// <param name="Name">The system's name.</param>
+/// <param name="Version">The product version text.</param>
+/// <param name="IntendedPurpose">The intended purpose statement.</param>
+/// <param name="Category">The category, e.g. <c>health</c>.</param>
+/// <param name="Status">The lifecycle status, e.g. <c>registered</c>.</param>
+/// <param name="ProposedRiskTier">The tier proposed by the provider, if any.</param>
+/// <param name="DecidedRiskTier">The tier decided by the authority, if any.</param>
+/// <param name="Markets">The markets where the system is offered.</param>
+/// <param name="DeploymentStatus">The deployment status.</param>
+/// <param name="StateVersion">The grain state version this row was made from; a row is replaced only by a higher one.</param>
+/// <param name="CreatedAt">When the registration was created.</param>
+/// <param name="UpdatedAt">When the registration last changed.</param>
+public sealed record SystemRow(
+    string Id,
+    string ProductId,
+    string ProviderId,
+    string Name,
+    string Version,
+    string IntendedPurpose,
+    string Category,
+    string Status,
+    string? ProposedRiskTier,
+    string? DecidedRiskTier,
+    string[] Markets,
+    string DeploymentStatus,
+    int StateVersion,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The tier that filters and counts use: the decided tier if set, else the proposed one, else <c>unspecified</c>.</summary>
+    public string EffectiveRiskTier => DecidedRiskTier ?? ProposedRiskTier ?? RegistryIndex.UnspecifiedRiskTier;
+}
+
+/// <summary>An incident as the read model stores it.</summary>
+/// <param name="Id">The incident id.</param>
+/// <param name="SystemId">The local registration it concerns, if known.</param>
+/// <param name="ProductId">The global product id it concerns, if known.</param>
+/// <param name="Title">A short title.</param>
+/// <param name="Severity">The severity, e.g. <c>serious</c>.</param>
+/// <param name="HarmTypes">The harm types; each is counted once.</param>
+/// <param name="Status">The status, e.g. <c>reported</c>.</param>
+/// <param name="AffectedJurisdictions">The affected jurisdictions.</param>
+/// <param name="OccurredAt">When it happened; counted by UTC month.</param>
+/// <param name="AwareAt">When the reporter became aware of it.</param>
+/// <param name="ReportedAt">When it was reported.</param>
+/// <param name="ReportingDeadline">The reporting deadline, if one applies.</param>
+/// <param name="StateVersion">The grain state version this row was made from; a row is replaced only by a higher one.</param>
+/// <param name="UpdatedAt">When the incident last changed.</param>
+public sealed record IncidentRow(
+    string Id,
+    string? SystemId,
+    string? ProductId,
+    string Title,
+    string Severity,
+    string[] HarmTypes,
+    string Status,
+    string[] AffectedJurisdictions,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset AwareAt,
+    DateTimeOffset ReportedAt,
+    DateTimeOffset? ReportingDeadline,
+    int StateVersion,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A running count: how many rows of <paramref name="Dataset"/> have <paramref name="Value"/> in <paramref name="Dimension"/>.</summary>
+public sealed record CountRow(string Dataset, string Dimension, string Value, long Count);
+
+/// <summary>A change applied to one count.</summary>
+public sealed record CountDelta(string Dataset, string Dimension, string Value, int Delta);
+
+/// <summary>What an upsert changed: the row's versions and the count deltas it applied, in a stable order.</summary>
+/// <param name="Dataset"><c>systems</c> or <c>incidents</c>.</param>
+/// <param name="Id">The row id.</param>
+/// <param name="PreviousStateVersion">The version that was replaced, or null when the row is new.</param>
+/// <param name="StateVersion">The version now stored.</param>
+/// <param name="Deltas">Non-zero count changes; empty when no counted value changed.</param>
+public sealed record IndexChange(string Dataset, string Id, int? PreviousStateVersion, int StateVersion, IReadOnlyList<CountDelta> Deltas);
+
+/// <summary>One page of a query.</summary>
+/// <param name="Items">The rows, ordered by id.</param>
+/// <param name="NextPageToken">The token for the next page, or null when this is the last one.</param>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextPageToken);

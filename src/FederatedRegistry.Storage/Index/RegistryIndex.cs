@@ -1,0 +1,57 @@
+namespace FederatedRegistry.Storage;
+
+/// <summary>Creates the read model for a provider, and names its datasets, dimensions and limits.</summary>
+public static class RegistryIndex
+{
+    /// <summary>The dataset of AI system registrations in <see cref="CountRow"/> and <see cref="CountDelta"/>.</summary>
+    public const string SystemsDataset = "systems";
+
+    /// <summary>The dataset of incidents in <see cref="CountRow"/> and <see cref="CountDelta"/>.</summary>
+    public const string IncidentsDataset = "incidents";
+
+    /// <summary>The effective risk tier of a system that has neither a decided nor a proposed tier.</summary>
+    public const string UnspecifiedRiskTier = "unspecified";
+
+    /// <summary>The page size used when a query asks for 0.</summary>
+    public const int DefaultPageSize = 50;
+
+    /// <summary>The largest page; larger requests are lowered to it.</summary>
+    public const int MaxPageSize = 500;
+
+    /// <summary>The incident statuses that <see cref="IncidentQuery.OverdueAt"/> treats as still open.</summary>
+    public static IReadOnlyList<string> OpenIncidentStatuses { get; } = ["reported", "triaged", "investigating"];
+
+    /// <summary>The read model in the database at <paramref name="connectionString"/> (apply <see cref="SchemaMigrator"/> first).</summary>
+    public static IRegistryIndex Create(StorageProvider provider, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return provider switch
+        {
+            StorageProvider.Postgres => new PostgresRegistryIndex(connectionString),
+            StorageProvider.Embedded => new SqliteRegistryIndex(connectionString),
+            _ => throw StorageConnection.UnknownProvider(provider),
+        };
+    }
+}
+
+/// <summary>The dimensions the read model counts by.</summary>
+public static class CountDimensions
+{
+    /// <summary>Systems and incidents: the status.</summary>
+    public const string Status = "status";
+
+    /// <summary>Systems: the effective risk tier.</summary>
+    public const string RiskTier = "risk_tier";
+
+    /// <summary>Systems: the category.</summary>
+    public const string Category = "category";
+
+    /// <summary>Incidents: the severity.</summary>
+    public const string Severity = "severity";
+
+    /// <summary>Incidents: each distinct harm type.</summary>
+    public const string HarmType = "harm_type";
+
+    /// <summary>Incidents: the UTC month of occurrence, <c>yyyy-MM</c>.</summary>
+    public const string Month = "month";
+}

@@ -1,0 +1,350 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+namespace FederatedRegistry.Storage;
+
+/// <summary>
+/// The read model on a SQL database. The SQL is shared; subclasses supply what differs between providers:
+/// how arrays and times are stored, how a row is locked, and how text and array membership are matched.
+/// </summary>
+internal abstract partial class SqlRegistryIndex(StorageProvider provider, string connectionString) : IRegistryIndex
+{
+    private const int MaxInsertAttempts = 5;
+    private const int GrainKeyBatchSize = 500;
+
+    /// <summary>Appended to the SELECT that reads the current row inside an upsert.</summary>
+    protected abstract string LockRowClause { get; }
+
+    public Task<IndexChange?> UpsertSystemAsync(SystemRow row, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return UpsertAsync(Systems, Normalize(row), ct);
+    }
+
+    public Task<IndexChange?> UpsertIncidentAsync(IncidentRow row, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return UpsertAsync(Incidents, Normalize(row), ct);
+    }
+
+    public Task<SystemRow?> GetSystemAsync(string id, CancellationToken ct = default) => GetAsync(Systems, id, ct);
+
+    public Task<IncidentRow?> GetIncidentAsync(string id, CancellationToken ct = default) => GetAsync(Incidents, id, ct);
+
+    public Task<Page<SystemRow>> QuerySystemsAsync(SystemQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return QueryAsync(Systems, query.PageToken, query.PageSize, filter =>
+        {
+            filter.Equal("status", query.Status);
+            filter.Equal("risk_tier", query.RiskTier);
+            filter.Equal("category", query.Category);
+            filter.Equal("provider_id", query.ProviderId);
+            filter.Equal("product_id", query.ProductId);
+            if (!string.IsNullOrEmpty(query.Text))
+            {
+                var text = filter.Parameter(Fold(query.Text));
+                filter.Where($"({TextContains("name_folded", text)} OR {TextContains("purpose_folded", text)})");
+            }
+        }, ct);
+    }
+
+    public Task<Page<IncidentRow>> QueryIncidentsAsync(IncidentQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return QueryAsync(Incidents, query.PageToken, query.PageSize, filter =>
+        {
+            filter.Equal("status", query.Status);
+            filter.Equal("severity", query.Severity);
+            filter.Equal("system_id", query.SystemId);
+            filter.Equal("product_id", query.ProductId);
+            if (!string.IsNullOrEmpty(query.HarmType))
+            {
+                filter.Where(ArrayContains("harm_types", filter.Parameter(query.HarmType)));
+            }
+
+            if (query.OverdueAt is { } overdueAt)
+            {
+                var deadline = filter.Parameter(TimeValue(overdueAt));
+                var open = string.Join(", ", RegistryIndex.OpenIncidentStatuses.Select(filter.Parameter));
+                filter.Where($"reporting_deadline IS NOT NULL AND reporting_deadline < {deadline} AND status IN ({open})");
+            }
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<CountRow>> ReadCountsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT dataset, dimension, value, count FROM registry_counts WHERE count > 0 ORDER BY dataset, dimension, value";
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var counts = new List<CountRow>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            counts.Add(new CountRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+        }
+
+        return counts;
+    }
+
+    public async IAsyncEnumerable<string> FindGrainKeysAsync(
+        string grainTypeString,
+        string? serviceId = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(grainTypeString);
+        // A string-keyed grain has no numeric key parts (N0 = N1 = 0) and its whole key in the extension column.
+        // Batches by key, so that no read stays open while the caller re-applies state.
+        var after = string.Empty;
+        while (true)
+        {
+            var batch = new List<string>(GrainKeyBatchSize);
+            await using (var connection = await OpenAsync(ct).ConfigureAwait(false))
+            await using (var command = connection.CreateCommand())
+            {
+                var serviceFilter = serviceId is null ? string.Empty : "AND service_id = @service_id";
+                command.CommandText = $"""
+                    SELECT DISTINCT grain_id_extension FROM orleans_storage
+                    WHERE grain_type = @grain_type AND grain_id_n0 = 0 AND grain_id_n1 = 0
+                      AND payload IS NOT NULL AND grain_id_extension > @after {serviceFilter}
+                    ORDER BY grain_id_extension
+                    LIMIT {GrainKeyBatchSize}
+                    """;
+                command.AddParameter("grain_type", grainTypeString);
+                command.AddParameter("after", after);
+                if (serviceId is not null)
+                {
+                    command.AddParameter("service_id", serviceId);
+                }
+
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    batch.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var key in batch)
+            {
+                yield return key;
+            }
+
+            if (batch.Count < GrainKeyBatchSize)
+            {
+                yield break;
+            }
+
+            after = batch[^1];
+        }
+    }
+
+    protected Task<DbConnection> OpenAsync(CancellationToken ct) => StorageConnection.OpenAsync(provider, connectionString, ct);
+
+    /// <summary>Starts the transaction of an upsert; it must keep concurrent upserts of one row apart.</summary>
+    protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    protected abstract object ArrayValue(string[] values);
+
+    protected abstract string[] ReadArray(DbDataReader reader, int ordinal);
+
+    protected abstract object TimeValue(DateTimeOffset value);
+
+    protected abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
+
+    /// <summary>SQL that is true when the array in <paramref name="column"/> holds the value of <paramref name="parameter"/>.</summary>
+    protected abstract string ArrayContains(string column, string parameter);
+
+    /// <summary>SQL that is true when the text in <paramref name="column"/> contains the value of <paramref name="parameter"/>.</summary>
+    protected abstract string TextContains(string column, string parameter);
+
+    /// <summary>Adds the deltas to <c>registry_counts</c>, in the given (sorted) order so that concurrent upserts lock counts in one order.</summary>
+    protected virtual async Task ApplyDeltasAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CountDelta> deltas, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO registry_counts (dataset, dimension, value, count) VALUES (@dataset, @dimension, @value, @delta)
+            ON CONFLICT (dataset, dimension, value) DO UPDATE SET count = registry_counts.count + excluded.count
+            """;
+        var dataset = command.AddParameter("dataset", null);
+        var dimension = command.AddParameter("dimension", null);
+        var value = command.AddParameter("value", null);
+        var delta = command.AddParameter("delta", null);
+        foreach (var change in deltas)
+        {
+            dataset.Value = change.Dataset;
+            dimension.Value = change.Dimension;
+            value.Value = change.Value;
+            delta.Value = change.Delta;
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IndexChange?> UpsertAsync<T>(RowTable<T> table, T row, CancellationToken ct)
+        where T : class
+    {
+        var id = table.Id(row);
+        ArgumentException.ThrowIfNullOrEmpty(id, "row.Id");
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            await using var transaction = await BeginWriteAsync(connection, ct).ConfigureAwait(false);
+            var stored = await ReadOneAsync(connection, transaction, table, id, LockRowClause, ct).ConfigureAwait(false);
+            if (stored is not null && table.Version(stored) >= table.Version(row))
+            {
+                return null;
+            }
+
+            if (stored is null)
+            {
+                if (!await InsertAsync(connection, transaction, table, row, ct).ConfigureAwait(false))
+                {
+                    // A concurrent upsert inserted the row first; start again and compare with its version.
+                    if (attempt == MaxInsertAttempts)
+                    {
+                        throw new InvalidOperationException($"Could not upsert {table.Dataset} row '{id}': it kept being inserted concurrently.");
+                    }
+
+                    continue;
+                }
+            }
+            else
+            {
+                await UpdateAsync(connection, transaction, table, row, ct).ConfigureAwait(false);
+            }
+
+            var deltas = CountBuckets.Diff(table.Dataset, stored is null ? [] : table.Buckets(stored), table.Buckets(row));
+            if (deltas.Count > 0)
+            {
+                await ApplyDeltasAsync(connection, transaction, deltas, ct).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return new IndexChange(table.Dataset, id, stored is null ? null : table.Version(stored), table.Version(row), deltas);
+        }
+    }
+
+    private async Task<T?> GetAsync<T>(RowTable<T> table, string id, CancellationToken ct)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await ReadOneAsync(connection, null, table, id, string.Empty, ct).ConfigureAwait(false);
+    }
+
+    private async Task<T?> ReadOneAsync<T>(DbConnection connection, DbTransaction? transaction, RowTable<T> table, string id, string lockClause, CancellationToken ct)
+        where T : class
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {table.SelectList} FROM {table.Name} WHERE id = @id{lockClause}";
+        command.AddParameter("id", id);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? table.Read(this, reader) : null;
+    }
+
+    private async Task<bool> InsertAsync<T>(DbConnection connection, DbTransaction transaction, RowTable<T> table, T row, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {table.Name} ({string.Join(", ", table.WriteColumns)}) "
+            + $"VALUES ({string.Join(", ", table.WriteColumns.Select(c => "@" + c))}) ON CONFLICT (id) DO NOTHING";
+        table.Bind(this, command, row);
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+    }
+
+    private async Task UpdateAsync<T>(DbConnection connection, DbTransaction transaction, RowTable<T> table, T row, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"UPDATE {table.Name} SET {string.Join(", ", table.WriteColumns.Where(c => c != "id").Select(c => $"{c} = @{c}"))} WHERE id = @id";
+        table.Bind(this, command, row);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task<Page<T>> QueryAsync<T>(RowTable<T> table, string? pageToken, int pageSize, Action<Filter> addFilters, CancellationToken ct)
+        where T : class
+    {
+        var after = PageToken.Decode(pageToken);
+        var limit = PageToken.Limit(pageSize);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var filter = new Filter(command);
+        addFilters(filter);
+        if (after is not null)
+        {
+            filter.Where($"id > {filter.Parameter(after)}");
+        }
+
+        // One row more than the page tells whether another page exists.
+        command.CommandText = $"SELECT {table.SelectList} FROM {table.Name}{filter.WhereClause} ORDER BY id LIMIT {filter.Parameter(limit + 1)}";
+        var items = new List<T>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                items.Add(table.Read(this, reader));
+            }
+        }
+
+        if (items.Count <= limit)
+        {
+            return new Page<T>(items, null);
+        }
+
+        items.RemoveAt(limit);
+        return new Page<T>(items, PageToken.Encode(table.Id(items[^1])));
+    }
+
+    private static string Fold(string text) => text.ToLowerInvariant();
+
+    // Both providers keep microseconds, so rows read back equal rows written on either of them.
+    private static DateTimeOffset Truncate(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
+    }
+
+    private static SystemRow Normalize(SystemRow row) => row with
+    {
+        Markets = row.Markets ?? [],
+        CreatedAt = Truncate(row.CreatedAt),
+        UpdatedAt = Truncate(row.UpdatedAt),
+    };
+
+    private static IncidentRow Normalize(IncidentRow row) => row with
+    {
+        HarmTypes = row.HarmTypes ?? [],
+        AffectedJurisdictions = row.AffectedJurisdictions ?? [],
+        OccurredAt = Truncate(row.OccurredAt),
+        AwareAt = Truncate(row.AwareAt),
+        ReportedAt = Truncate(row.ReportedAt),
+        ReportingDeadline = row.ReportingDeadline is { } deadline ? Truncate(deadline) : null,
+        UpdatedAt = Truncate(row.UpdatedAt),
+    };
+
+    /// <summary>The WHERE clause of a query under construction, with numbered parameters.</summary>
+    private sealed class Filter(DbCommand command)
+    {
+        private readonly List<string> conditions = [];
+
+        public string WhereClause => conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
+
+        public void Where(string condition) => conditions.Add(condition);
+
+        public void Equal(string column, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                Where($"{column} = {Parameter(value)}");
+            }
+        }
+
+        public string Parameter(object value)
+        {
+            var name = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            command.AddParameter(name, value);
+            return "@" + name;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace FederatedRegistry.Storage;
+
+/// <summary>Opens connections to a node's database and names the settings Orleans needs for it.</summary>
+public static class StorageConnection
+{
+    /// <summary>
+    /// The ADO.NET invariant to put in <c>AdoNetGrainStorageOptions.Invariant</c>: <c>"Npgsql"</c> for PostgreSQL,
+    /// <c>"System.Data.SQLite"</c> for the embedded file (Orleans 10.4 loads Microsoft.Data.Sqlite under that name).
+    /// </summary>
+    public static string AdoNetInvariant(StorageProvider provider) => provider switch
+    {
+        StorageProvider.Postgres => "Npgsql",
+        StorageProvider.Embedded => "System.Data.SQLite",
+        _ => throw UnknownProvider(provider),
+    };
+
+    /// <summary>
+    /// A connection string for an embedded database file: shared cache off, pooling on, and
+    /// <paramref name="busyTimeoutSeconds"/> as the time a statement waits for another writer.
+    /// </summary>
+    public static string ForSqliteFile(string path, int busyTimeoutSeconds = 30) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        DefaultTimeout = busyTimeoutSeconds,
+    }.ToString();
+
+    /// <summary>
+    /// Opens a connection. For SQLite it first creates the directory of the file if missing, then sets
+    /// WAL mode, <c>synchronous=FULL</c> and the busy timeout on the connection.
+    /// </summary>
+    public static async Task<DbConnection> OpenAsync(StorageProvider provider, string connectionString, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return provider switch
+        {
+            StorageProvider.Postgres => await OpenPostgresAsync(connectionString, ct).ConfigureAwait(false),
+            StorageProvider.Embedded => await OpenSqliteAsync(connectionString, ct).ConfigureAwait(false),
+            _ => throw UnknownProvider(provider),
+        };
+    }
+
+    private static async Task<DbConnection> OpenPostgresAsync(string connectionString, CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<DbConnection> OpenSqliteAsync(string connectionString, CancellationToken ct)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        EnsureDirectoryOf(builder);
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            await using var pragma = connection.CreateCommand();
+            // WAL lets readers run beside the single writer and is a property of the file, so setting it
+            // here also covers the connections Orleans opens itself. synchronous=FULL makes every commit
+            // fsync the WAL before it returns: an acknowledged write then survives kill -9 (already true
+            // with WAL, whose appended frames sit in the OS cache) and also an OS crash or power cut.
+            pragma.CommandText = string.Create(
+                CultureInfo.InvariantCulture,
+                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {builder.DefaultTimeout * 1000};");
+            await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void EnsureDirectoryOf(SqliteConnectionStringBuilder builder)
+    {
+        var path = builder.DataSource;
+        var inMemory = builder.Mode == SqliteOpenMode.Memory
+            || string.IsNullOrEmpty(path)
+            || path == ":memory:"
+            || path.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+        if (inMemory)
+        {
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+
+    internal static ArgumentOutOfRangeException UnknownProvider(StorageProvider provider) =>
+        new(nameof(provider), provider, "Unknown storage provider.");
+}
