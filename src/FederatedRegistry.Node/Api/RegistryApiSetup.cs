@@ -1,0 +1,67 @@
+using FederatedRegistry.Node.Hosting;
+using Google.Protobuf.Reflection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.OpenApi.Models;
+
+namespace FederatedRegistry.Node.Api;
+
+public static class RegistryApiSetup
+{
+    /// <summary>gRPC services, their HTTP/JSON transcoding and OpenAPI document, and health checks.</summary>
+    public static WebApplicationBuilder AddRegistryApi(this WebApplicationBuilder builder)
+    {
+        builder.Services
+            .AddGrpc(o => o.Interceptors.Add<UnexpectedErrorInterceptor>())
+            // Without the error detail types in the registry, a status carrying BadRequest becomes an empty HTTP 500.
+            .AddJsonTranscoding(o => o.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry");
+        builder.Services.AddGrpcHealthChecks();
+
+        builder.Services.AddGrpcSwagger();
+        builder.Services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "FederatedRegistry national API",
+                Version = "v1",
+                Description = "Providers, AI system registrations, incidents and the node's summary, from protos/fedreg/v1/registry.proto.",
+            });
+            var contracts = Path.Combine(AppContext.BaseDirectory, "FederatedRegistry.Contracts.xml");
+            if (File.Exists(contracts))
+            {
+                o.IncludeGrpcXmlComments(contracts, includeControllerXmlComments: true);
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapRegistryApi(this WebApplication app)
+    {
+        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+        app.MapGrpcService<RegistryApi>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
+            {
+                status = report.Status.ToString().ToLowerInvariant(),
+                checks = report.Entries.ToDictionary(e => e.Key, e => new
+                {
+                    status = e.Value.Status.ToString().ToLowerInvariant(),
+                    description = e.Value.Description,
+                }),
+            }),
+        });
+        app.MapGet("/", () => Results.Json(new
+        {
+            service = "FederatedRegistry node",
+            openapi = "/openapi/v1.json",
+            node = "/v1/node",
+            health = "/healthz",
+        }));
+        return app;
+    }
+}

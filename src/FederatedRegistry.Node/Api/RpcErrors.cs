@@ -1,0 +1,55 @@
+using FederatedRegistry.Domain;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace FederatedRegistry.Node.Api;
+
+/// <summary>
+/// Domain refusals as gRPC status codes with google.rpc details; JSON transcoding turns them into
+/// 400 / 404 / 409 answers whose body lists the fields.
+/// </summary>
+internal static class RpcErrors
+{
+    public static RpcException From(DomainError error) => error.Kind switch
+    {
+        ErrorKind.Invalid => Invalid(error.Violations),
+        ErrorKind.NotFound => Simple(Code.NotFound, error.Message),
+        ErrorKind.AlreadyExists => Simple(Code.AlreadyExists, error.Message),
+        ErrorKind.VersionConflict => WithFields(Code.Aborted, error.Message, error.Violations),
+        ErrorKind.IllegalTransition => Simple(Code.FailedPrecondition, error.Message),
+        _ => Simple(Code.Internal, error.Message),
+    };
+
+    public static RpcException Invalid(IReadOnlyList<FieldViolation> violations) =>
+        WithFields(Code.InvalidArgument, "The request is invalid: " + string.Join("; ", violations), violations);
+
+    public static RpcException Invalid(string field, string rule) => Invalid([new FieldViolation(field, rule)]);
+
+    /// <summary>Throws InvalidArgument naming every violation, if there are any.</summary>
+    public static void ThrowIfInvalid(IReadOnlyList<FieldViolation> violations)
+    {
+        if (violations.Count > 0)
+        {
+            throw Invalid(violations);
+        }
+    }
+
+    public static RpcException NotFound(string what) => Simple(Code.NotFound, what + " was not found.");
+
+    private static RpcException Simple(Code code, string message) =>
+        new Google.Rpc.Status { Code = (int)code, Message = message }.ToRpcException();
+
+    private static RpcException WithFields(Code code, string message, IReadOnlyList<FieldViolation> violations)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.AddRange(violations.Select(v =>
+            new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Rule }));
+        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
+        if (violations.Count > 0)
+        {
+            status.Details.Add(Any.Pack(badRequest));
+        }
+        return status.ToRpcException();
+    }
+}

@@ -1,0 +1,162 @@
+using FederatedRegistry.Domain;
+using FederatedRegistry.Grains;
+using FederatedRegistry.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FederatedRegistry.Node.Hosting;
+
+/// <summary>Where the node keeps its data. Bound from the "Storage" section.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+    public const string ConnectionStringName = "Registry";
+
+    /// <summary>"embedded" (a SQLite file under Node:DataDirectory, the default) or "postgres".</summary>
+    public string Provider { get; set; } = "embedded";
+
+    public StorageProvider Kind => Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase)
+        ? StorageProvider.Postgres
+        : StorageProvider.Embedded;
+}
+
+/// <summary>Orleans listener ports, so that several nodes can run on one machine. Bound from "Orleans".</summary>
+public sealed class SiloOptions
+{
+    public const string Section = "Orleans";
+
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+}
+
+/// <summary>The storage choice resolved to a provider and a connection string.</summary>
+public sealed record RegistryDatabase(StorageProvider Provider, string ConnectionString)
+{
+    public const string EmbeddedFileName = "registry.db";
+
+    public string ProviderName => Provider == StorageProvider.Postgres ? "postgres" : "embedded";
+}
+
+public static class NodeConfiguration
+{
+    /// <summary>Binds the node's settings and checks them at start, naming any key that is missing or wrong.</summary>
+    public static WebApplicationBuilder AddNodeOptions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<ReportingOptions>, ReportingOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>
+    /// Reads and validates the settings the host needs while it is still being built (storage and ports
+    /// shape the silo); the same validators run again at start for the bound options.
+    /// </summary>
+    public static (NodeOptions Node, RegistryDatabase Database, SiloOptions Silo) ReadStartupSettings(IConfiguration configuration)
+    {
+        var node = Validated(configuration.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new(), new NodeOptionsValidator());
+        var storage = Validated(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new(),
+            new StorageOptionsValidator(configuration));
+        var silo = Validated(configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new(), new SiloOptionsValidator());
+        var database = storage.Kind == StorageProvider.Postgres
+            ? new RegistryDatabase(StorageProvider.Postgres, configuration.GetConnectionString(StorageOptions.ConnectionStringName)!)
+            : new RegistryDatabase(StorageProvider.Embedded,
+                StorageConnection.ForSqliteFile(Path.Combine(Path.GetFullPath(node.DataDirectory), RegistryDatabase.EmbeddedFileName)));
+        return (node, database, silo);
+    }
+
+    private static T Validated<T>(T options, IValidateOptions<T> validator) where T : class
+    {
+        var result = validator.Validate(null, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(typeof(T).Name, typeof(T), result.Failures);
+        }
+        return options;
+    }
+
+    private sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, NodeOptions options)
+        {
+            var failures = new List<string>();
+            if (string.IsNullOrWhiteSpace(options.Code))
+            {
+                failures.Add("Node:Code is required: the jurisdiction's ISO 3166-1 alpha-2 code (e.g. KE) or an observer code (e.g. INTL).");
+            }
+            else if (!Identifiers.IsNodeCode(options.Code))
+            {
+                failures.Add($"Node:Code '{options.Code}' is not valid: use an ISO 3166-1 alpha-2 code in upper case (e.g. KE) or 3-8 capitals for an observer (e.g. INTL).");
+            }
+            if (string.IsNullOrWhiteSpace(options.Name))
+            {
+                failures.Add("Node:Name is required: the name of the authority that runs this node.");
+            }
+            if (string.IsNullOrWhiteSpace(options.DataDirectory))
+            {
+                failures.Add("Node:DataDirectory is required: a directory for the node's embedded database and keys.");
+            }
+            if (options.Role is not ("national" or "observer"))
+            {
+                failures.Add($"Node:Role '{options.Role}' is not valid: use 'national' or 'observer'.");
+            }
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+
+    private sealed class StorageOptionsValidator(IConfiguration configuration) : IValidateOptions<StorageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StorageOptions options)
+        {
+            if (!options.Provider.Equals("embedded", StringComparison.OrdinalIgnoreCase) &&
+                !options.Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase))
+            {
+                return ValidateOptionsResult.Fail($"Storage:Provider '{options.Provider}' is not valid: use 'embedded' (the default) or 'postgres'.");
+            }
+            if (options.Kind == StorageProvider.Postgres &&
+                string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageOptions.ConnectionStringName)))
+            {
+                return ValidateOptionsResult.Fail(
+                    "ConnectionStrings:Registry is required when Storage:Provider is 'postgres', e.g. Host=127.0.0.1;Username=fedreg;Password=...;Database=fedreg.");
+            }
+            return ValidateOptionsResult.Success;
+        }
+    }
+
+    private sealed class ReportingOptionsValidator : IValidateOptions<ReportingOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ReportingOptions options)
+        {
+            var violations = options.ToRules().Validate();
+            return violations.Count == 0
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(violations.Select(v => $"Reporting:{v.Field} {v.Rule}."));
+        }
+    }
+
+    private sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SiloOptions options)
+        {
+            var failures = new List<string>();
+            if (options.SiloPort is < 1 or > 65535)
+            {
+                failures.Add($"Orleans:SiloPort {options.SiloPort} is not a TCP port (1-65535).");
+            }
+            if (options.GatewayPort is < 1 or > 65535)
+            {
+                failures.Add($"Orleans:GatewayPort {options.GatewayPort} is not a TCP port (1-65535).");
+            }
+            if (options.SiloPort == options.GatewayPort)
+            {
+                failures.Add("Orleans:SiloPort and Orleans:GatewayPort must differ.");
+            }
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}

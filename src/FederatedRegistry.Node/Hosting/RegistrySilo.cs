@@ -1,0 +1,65 @@
+using FederatedRegistry.Grains;
+using FederatedRegistry.Grains.Serialization;
+using FederatedRegistry.Storage;
+using Orleans.Configuration;
+using Orleans.Serialization;
+
+namespace FederatedRegistry.Node.Hosting;
+
+public static class RegistrySilo
+{
+    /// <summary>
+    /// The node's database: its schema is applied before the silo starts (the Orleans provider reads its
+    /// queries from the database when it initialises), and the read model is registered for the grains.
+    /// </summary>
+    public static WebApplicationBuilder AddRegistryStorage(this WebApplicationBuilder builder)
+    {
+        var (node, database, _) = NodeConfiguration.ReadStartupSettings(builder.Configuration);
+        if (database.Provider == StorageProvider.Embedded)
+        {
+            Directory.CreateDirectory(Path.GetFullPath(node.DataDirectory));
+        }
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(_ => RegistryIndex.Create(database.Provider, database.ConnectionString));
+        // Registered before the silo so that it runs, and finishes, first.
+        builder.Services.AddHostedService<SchemaMigrationService>();
+        return builder;
+    }
+
+    /// <summary>The Orleans silo that holds the node's live state, co-hosted with the API.</summary>
+    public static WebApplicationBuilder AddRegistrySilo(this WebApplicationBuilder builder)
+    {
+        var (node, database, ports) = NodeConfiguration.ReadStartupSettings(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            // One silo per node for now: multi-silo clustering on PostgreSQL comes with cluster mode.
+            silo.UseLocalhostClustering(ports.SiloPort, ports.GatewayPort, serviceId: node.Code, clusterId: node.Code);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ServiceId = node.Code;
+                o.ClusterId = node.Code;
+            });
+            silo.Services.AddSerializer(s => s.AddDomainTypes());
+            silo.AddAdoNetGrainStorage(StorageNames.Registry, o =>
+            {
+                o.Invariant = StorageConnection.AdoNetInvariant(database.Provider);
+                o.ConnectionString = database.ConnectionString;
+                o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+            });
+        });
+        // After the silo, so that grains can be activated to repair the read model.
+        //RECOVERY builder.Services.AddHostedService<ReadModelRecoveryService>();
+        return builder;
+    }
+
+    private sealed class SchemaMigrationService(RegistryDatabase database, ILogger<SchemaMigrationService> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await SchemaMigrator.ApplyAsync(database.Provider, database.ConnectionString, cancellationToken);
+            logger.LogInformation("Schema is current on the {Storage} store", database.ProviderName);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
