@@ -1,0 +1,141 @@
+using Microsoft.Data.Sqlite;
+
+namespace FederatedRegistry.Storage.Tests;
+
+public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClassFixture<TDatabase>
+    where TDatabase : StorageDatabase
+{
+    protected TDatabase Database => database;
+
+    private StorageProvider Provider => database.Provider;
+
+    [Fact]
+    public void Scripts_AreOrleansPersistenceThenReadModel()
+    {
+        var scripts = SchemaMigrator.GetScripts(Provider);
+
+        Assert.Equal([(1, "orleans_persistence"), (2, "read_model")], scripts.Select(s => (s.Version, s.Name)));
+        Assert.All(scripts, s => Assert.StartsWith(Provider == StorageProvider.Postgres ? "Sql/postgres/" : "Sql/sqlite/", s.Path));
+        Assert.All(scripts, s => Assert.False(string.IsNullOrWhiteSpace(s.Sql)));
+    }
+
+    [Fact]
+    public void ScriptFiles_InTheRepository_AreTheEmbeddedScripts()
+    {
+        var projectDirectory = FindProjectDirectory();
+
+        foreach (var script in SchemaMigrator.GetScripts(Provider))
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(projectDirectory, script.Path)), script.Sql);
+        }
+    }
+
+    [Fact]
+    public async Task Apply_OnEmptyDatabase_RecordsEveryScriptVersion()
+    {
+        var connectionString = await database.CreateEmptyDatabaseAsync("migrate_empty");
+
+        await SchemaMigrator.ApplyAsync(Provider, connectionString);
+
+        var applied = await SchemaMigrator.GetAppliedAsync(Provider, connectionString);
+        Assert.Equal(SchemaMigrator.GetScripts(Provider).Select(s => (s.Version, s.Name)), applied.Select(a => (a.Version, a.Name)));
+        Assert.All(applied, a => Assert.InRange(a.AppliedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5)));
+    }
+
+    [Fact]
+    public async Task Apply_Again_ChangesNothingAndDoesNotFail()
+    {
+        var connectionString = await database.CreateEmptyDatabaseAsync("migrate_twice");
+        await SchemaMigrator.ApplyAsync(Provider, connectionString);
+        var first = await SchemaMigrator.GetAppliedAsync(Provider, connectionString);
+
+        await SchemaMigrator.ApplyAsync(Provider, connectionString);
+
+        Assert.Equal(first, await SchemaMigrator.GetAppliedAsync(Provider, connectionString));
+    }
+
+    [Fact]
+    public async Task Scripts_RunByHandTwiceAndThenByTheMigrator_DoNotFail()
+    {
+        // What a deployment job that applies the plain .sql files does before the node starts.
+        var connectionString = await database.CreateEmptyDatabaseAsync("migrate_by_hand");
+        foreach (var script in SchemaMigrator.GetScripts(Provider).Concat(SchemaMigrator.GetScripts(Provider)))
+        {
+            await DirectSql.ExecuteAsync(Provider, connectionString, script.Sql);
+        }
+
+        await SchemaMigrator.ApplyAsync(Provider, connectionString);
+
+        Assert.Equal(2, (await SchemaMigrator.GetAppliedAsync(Provider, connectionString)).Count);
+    }
+
+    [Fact]
+    public async Task Apply_FromSeveralTasksAtOnce_SucceedsAndRecordsEachScriptOnce()
+    {
+        var connectionString = await database.CreateEmptyDatabaseAsync("migrate_concurrent");
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => SchemaMigrator.ApplyAsync(Provider, connectionString))));
+
+        var applied = await SchemaMigrator.GetAppliedAsync(Provider, connectionString);
+        Assert.Equal(SchemaMigrator.GetScripts(Provider).Select(s => s.Version), applied.Select(a => a.Version));
+    }
+
+    [Fact]
+    public async Task OrleansQueries_AreAllFourPersistenceQueries()
+    {
+        var keys = new List<string>();
+        await using var connection = await StorageConnection.OpenAsync(Provider, database.ConnectionString);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        Assert.Equal(["ClearStorageKey", "DeleteStorageKey", "ReadFromStorageKey", "WriteToStorageKey"], keys);
+    }
+
+    private static string FindProjectDirectory()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "src", "FederatedRegistry.Storage", "FederatedRegistry.Storage.csproj")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.Combine(directory?.FullName ?? throw new DirectoryNotFoundException("Repository root not found."), "src", "FederatedRegistry.Storage");
+    }
+}
+
+public sealed class PostgresSchemaMigratorTests(PostgresDatabase database) : SchemaMigratorTests<PostgresDatabase>(database);
+
+public sealed class SqliteSchemaMigratorTests(SqliteDatabase db) : SchemaMigratorTests<SqliteDatabase>(db)
+{
+    [Fact]
+    public async Task Apply_CreatesTheDirectoryOfTheDatabaseFile()
+    {
+        var path = FederatedRegistry.Testing.TempSqlite.NewDatabasePath("directory");
+        Assert.False(Directory.Exists(Path.GetDirectoryName(path)));
+
+        await SchemaMigrator.ApplyAsync(StorageProvider.Embedded, StorageConnection.ForSqliteFile(path));
+
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task Database_IsInWalModeAndWritesFsyncOnCommit()
+    {
+        // A connection opened the way Orleans opens its own: WAL must already be the file's mode.
+        await using var plain = new SqliteConnection(Database.ConnectionString);
+        await plain.OpenAsync();
+        await using var command = plain.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+
+        await using var ours = await StorageConnection.OpenAsync(StorageProvider.Embedded, Database.ConnectionString);
+        await using var synchronous = ours.CreateCommand();
+        synchronous.CommandText = "PRAGMA synchronous";
+        Assert.Equal(2L, (long)(await synchronous.ExecuteScalarAsync())!); // 2 = FULL
+    }
+}
