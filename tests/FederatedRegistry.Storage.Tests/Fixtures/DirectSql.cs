@@ -18,4 +18,20 @@ public static class DirectSql
 
         return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
+
+    public static async Task<long> CountAsync(StorageProvider provider, string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await StorageConnection.OpenAsync(provider, connectionString).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -25,6 +25,9 @@ public abstract class StorageDatabase : IAsyncLifetime
     /// <summary>Runs a statement directly, for arranging what the code under test does not do itself.</summary>
     public Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters) =>
         DirectSql.ExecuteAsync(Provider, ConnectionString, sql, parameters);
+
+    public Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
+        DirectSql.CountAsync(Provider, ConnectionString, sql, parameters);
 }
 
 public sealed class PostgresDatabase : StorageDatabase
