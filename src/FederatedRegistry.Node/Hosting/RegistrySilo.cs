@@ -1,8 +1,5 @@
 using FederatedRegistry.Grains;
-using FederatedRegistry.Grains.Serialization;
 using FederatedRegistry.Storage;
-using Orleans.Configuration;
-using Orleans.Serialization;
 
 namespace FederatedRegistry.Node.Hosting;
 
@@ -20,7 +17,6 @@ public static class RegistrySilo
             Directory.CreateDirectory(Path.GetFullPath(node.DataDirectory));
         }
         builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton(_ => RegistryIndex.Create(database.Provider, database.ConnectionString));
         // Registered before the silo so that it runs, and finishes, first.
         builder.Services.AddHostedService<SchemaMigrationService>();
         return builder;
@@ -34,18 +30,7 @@ public static class RegistrySilo
         {
             // One silo per node for now: multi-silo clustering on PostgreSQL comes with cluster mode.
             silo.UseLocalhostClustering(ports.SiloPort, ports.GatewayPort, serviceId: node.Code, clusterId: node.Code);
-            silo.Configure<ClusterOptions>(o =>
-            {
-                o.ServiceId = node.Code;
-                o.ClusterId = node.Code;
-            });
-            silo.Services.AddSerializer(s => s.AddDomainTypes());
-            silo.AddAdoNetGrainStorage(StorageNames.Registry, o =>
-            {
-                o.Invariant = StorageConnection.AdoNetInvariant(database.Provider);
-                o.ConnectionString = database.ConnectionString;
-                o.GrainStorageSerializer = new JsonGrainStorageSerializer();
-            });
+            silo.AddRegistryGrains(database.Provider, database.ConnectionString);
         });
         // After the silo, so that grains can be activated to repair the read model.
         //RECOVERY builder.Services.AddHostedService<ReadModelRecoveryService>();

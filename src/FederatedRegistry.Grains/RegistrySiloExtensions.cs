@@ -1,0 +1,29 @@
+using FederatedRegistry.Grains.Serialization;
+using FederatedRegistry.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Serialization;
+
+namespace FederatedRegistry.Grains;
+
+public static class RegistrySiloExtensions
+{
+    /// <summary>
+    /// What the registry's grains need in a silo: the serializer for domain types, the node's durable grain
+    /// storage (ADO.NET on PostgreSQL or the embedded SQLite file, state as JSON) and the read model.
+    /// The database schema must have been applied before the silo starts.
+    /// </summary>
+    public static ISiloBuilder AddRegistryGrains(this ISiloBuilder silo, StorageProvider provider, string connectionString)
+    {
+        silo.Services.AddSerializer(s => s.AddDomainTypes());
+        silo.AddAdoNetGrainStorage(StorageNames.Registry, o =>
+        {
+            o.Invariant = StorageConnection.AdoNetInvariant(provider);
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new JsonGrainStorageSerializer();
+        });
+        silo.Services.TryAddSingleton(_ => RegistryIndex.Create(provider, connectionString));
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        return silo;
+    }
+}
