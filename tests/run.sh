@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The test command (README and CI): builds and runs every test, then prints a last line "N passed, N failed".
+# Exits non-zero when a test fails or the build fails (then the line counts at least one failure).
+#
+# PostgreSQL tests start their own throwaway cluster (tests/FederatedRegistry.Testing/PostgresServer.cs) from the
+# server binaries under /usr/lib/postgresql/*/bin; when those are missing this script installs the postgresql
+# package as root, and otherwise says what to install. FEDREG_TEST_POSTGRES=<Npgsql connection string> uses an
+# existing server instead.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+passed=0
+failed=0
+
+finish() {
+  echo "$passed passed, $failed failed"
+  exit "$1"
+}
+
+have_postgres_binaries() {
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null
+}
+
+if [ -z "${FEDREG_TEST_POSTGRES:-}" ] && ! have_postgres_binaries; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "PostgreSQL server binaries are missing: installing the postgresql package."
+    if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; }; then
+      echo "Installing PostgreSQL failed." >&2
+      failed=1
+      finish 1
+    fi
+  else
+    echo "PostgreSQL server binaries are missing. Install them (Debian/Ubuntu: sudo apt-get install postgresql)," >&2
+    echo "or set FEDREG_TEST_POSTGRES to the connection string of a server where the user may create databases." >&2
+    failed=1
+    finish 1
+  fi
+fi
+
+if [ -f FederatedRegistry.sln ]; then
+  targets=(FederatedRegistry.sln)
+else
+  mapfile -t targets < <(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | sort)
+fi
+
+results="TestResults/run"
+rm -rf "$results"
+mkdir -p "$results"
+
+status=0
+for target in "${targets[@]}"; do
+  # A hung test is killed (and reported as failed) instead of holding CI until its time limit.
+  dotnet test "$target" -c Release \
+    --logger "trx;LogFilePrefix=r" --results-directory "$results" \
+    --blame-hang-timeout 15m --blame-hang-dump-type none \
+    || status=1
+done
+
+shopt -s nullglob
+for trx in "$results"/*.trx "$results"/*/*.trx; do
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build failed or a test host crashed: no test result says so, the exit code does.
+  failed=1
+fi
+
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then
+  finish 1
+fi
+finish 0
