@@ -170,6 +170,20 @@ public abstract class GrainStorageTests<TDatabase>(SiloFixture<TDatabase> fixtur
     }
 
     [Fact]
+    public async Task GrainsOfTwoTypes_WithOneStateNameAndKey_ShareOneRow()
+    {
+        // Only the state name and the key identify a row: each grain class needs its own state name.
+        var (name, key) = (NewStateName(), NewKey());
+        var state = new GrainState<TestState>(new TestState { Text = "written as type a" });
+        await Storage.WriteStateAsync(name, GrainId.Create("type-a", key), state);
+
+        var other = new GrainState<TestState>(new TestState());
+        await Storage.ReadStateAsync(name, GrainId.Create("type-b", key), other);
+
+        Assert.Equal(("written as type a", "1"), (other.State?.Text, other.ETag));
+    }
+
+    [Fact]
     public async Task FindGrainKeys_ListsTheStringKeysWithStateOfThatName()
     {
         var keys = new[] { NewKey(), NewKey(), NewKey() };
