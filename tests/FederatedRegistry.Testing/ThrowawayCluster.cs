@@ -14,6 +14,9 @@ internal sealed class ThrowawayCluster
     private const string SuperUser = "postgres";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(120);
 
+    // Not TMPDIR: the postgres user must be able to reach it, and a unix socket path must stay under ~100 bytes.
+    private static readonly string ClustersDirectory = Directory.Exists("/tmp") ? "/tmp" : Path.GetTempPath();
+
     private readonly string binDirectory;
     private readonly string root;
     private readonly bool runAsPostgresUser;
@@ -36,7 +39,7 @@ internal sealed class ThrowawayCluster
         var runAsPostgresUser = Environment.UserName == "root";
         StopLeftovers(binDirectory, runAsPostgresUser);
 
-        var root = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var root = Path.Combine(ClustersDirectory, $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(root);
         var password = Guid.NewGuid().ToString("N");
         var passwordFile = Path.Combine(root, "pwfile");
@@ -144,7 +147,7 @@ internal sealed class ThrowawayCluster
     // Clusters of test processes that were killed before they could stop theirs.
     private static void StopLeftovers(string binDirectory, bool runAsPostgresUser)
     {
-        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        foreach (var directory in Directory.GetDirectories(ClustersDirectory, DirectoryPrefix + "*"))
         {
             var pidText = Path.GetFileName(directory)[DirectoryPrefix.Length..].Split('-')[0];
             if (int.TryParse(pidText, out var pid) && !ProcessIds.IsAlive(pid))
