@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Npgsql;
 
@@ -15,7 +14,6 @@ public static class PostgresServer
     public const string EnvironmentVariable = "FEDREG_TEST_POSTGRES";
 
     private static readonly Lazy<Task<string>> Server = new(StartOrUseConfiguredAsync);
-    private static readonly ConcurrentBag<string> CreatedOnConfiguredServer = [];
 
     /// <summary>A connection string for the server's maintenance database (starts the throwaway cluster on first use).</summary>
     public static Task<string> GetServerConnectionStringAsync() => Server.Value;
@@ -23,6 +21,7 @@ public static class PostgresServer
     /// <summary>
     /// Creates a fresh, empty database named after <paramref name="prefix"/> and returns its connection string,
     /// with a small pool (<c>Max Pool Size=20</c>) so that many fixtures fit in the server's connection limit.
+    /// Drop it with <see cref="DropDatabaseAsync"/> when the fixture is disposed: a configured server keeps it otherwise.
     /// </summary>
     public static async Task<string> CreateDatabaseAsync(string prefix)
     {
@@ -35,11 +34,6 @@ public static class PostgresServer
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 })
-        {
-            CreatedOnConfiguredServer.Add(name);
-        }
-
         return new NpgsqlConnectionStringBuilder(server)
         {
             Database = name,
@@ -50,12 +44,26 @@ public static class PostgresServer
         }.ToString();
     }
 
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing what still uses it.</summary>
+    public static async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using (var pooled = new NpgsqlConnection(connectionString))
+        {
+            NpgsqlConnection.ClearPool(pooled);
+        }
+
+        await using var connection = new NpgsqlConnection(await GetServerConnectionStringAsync().ConfigureAwait(false));
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
     private static async Task<string> StartOrUseConfiguredAsync()
     {
         var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => DropCreatedDatabases(configured);
             return configured;
         }
 
@@ -75,22 +83,4 @@ public static class PostgresServer
         return $"{(stem.Length > 0 && char.IsAsciiLetter(stem[0]) ? stem : "t" + stem)}_{Guid.NewGuid():N}";
     }
 
-    private static void DropCreatedDatabases(string server)
-    {
-        try
-        {
-            NpgsqlConnection.ClearAllPools();
-            using var connection = new NpgsqlConnection(server);
-            connection.Open();
-            foreach (var name in CreatedOnConfiguredServer)
-            {
-                using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-                command.ExecuteNonQuery();
-            }
-        }
-        catch (NpgsqlException)
-        {
-            // Best effort: a leftover test database on a shared server is harmless.
-        }
-    }
 }

@@ -24,6 +24,8 @@ public abstract class SiloFixture<TDatabase> : IAsyncLifetime
         {
             await silo.DisposeAsync();
         }
+
+        await Database.DisposeAsync();
     }
 }
 

@@ -11,7 +11,7 @@ public abstract class StorageDatabase : IAsyncLifetime
 
     public IRegistryIndex Index => RegistryIndex.Create(Provider, ConnectionString);
 
-    /// <summary>Another database of the same provider, empty: no schema applied.</summary>
+    /// <summary>Another database of the same provider, empty: no schema applied. Dropped with the fixture.</summary>
     public abstract Task<string> CreateEmptyDatabaseAsync(string prefix);
 
     public async Task InitializeAsync()
@@ -20,7 +20,7 @@ public abstract class StorageDatabase : IAsyncLifetime
         await SchemaMigrator.ApplyAsync(Provider, ConnectionString).ConfigureAwait(false);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public virtual Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>Runs a statement directly, for arranging what the code under test does not do itself.</summary>
     public Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters) =>
@@ -32,9 +32,24 @@ public abstract class StorageDatabase : IAsyncLifetime
 
 public sealed class PostgresDatabase : StorageDatabase
 {
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> created = [];
+
     public override StorageProvider Provider => StorageProvider.Postgres;
 
-    public override Task<string> CreateEmptyDatabaseAsync(string prefix) => PostgresServer.CreateDatabaseAsync(prefix);
+    public override async Task<string> CreateEmptyDatabaseAsync(string prefix)
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync(prefix);
+        created.Add(connectionString);
+        return connectionString;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var connectionString in created)
+        {
+            await PostgresServer.DropDatabaseAsync(connectionString);
+        }
+    }
 }
 
 public sealed class SqliteDatabase : StorageDatabase
