@@ -54,7 +54,7 @@ public static partial class SchemaMigrator
         }
     }
 
-    /// <summary>The scripts this database has recorded as applied, by version.</summary>
+    /// <summary>The scripts this database has recorded as applied, by version (creating the empty record table if missing).</summary>
     public static async Task<IReadOnlyList<AppliedMigration>> GetAppliedAsync(StorageProvider provider, string connectionString, CancellationToken ct = default)
     {
         await using var connection = await StorageConnection.OpenAsync(provider, connectionString, ct).ConfigureAwait(false);

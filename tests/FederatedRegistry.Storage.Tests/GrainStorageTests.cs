@@ -212,7 +212,7 @@ public abstract class GrainStorageTests<TDatabase>(SiloFixture<TDatabase> fixtur
     public async Task FindGrainKeys_ListsEveryKeyAcrossBatches_AndFiltersByServiceId()
     {
         var name = NewStateName();
-        var keys = Enumerable.Range(0, 1100).Select(i => $"KE-SYS-{i:D5}").ToList();
+        var keys = Enumerable.Range(0, 600).Select(i => $"KE-SYS-{i:D5}").ToList();
         foreach (var chunk in keys.Chunk(50))
         {
             await Task.WhenAll(chunk.Select(key => WriteAsync(name, key, "x", etag: null)));
