@@ -1,12 +1,12 @@
 namespace FederatedRegistry.Grains;
 
-/// <summary>Writes grain state so that a failed write leaves memory as it was on disk.</summary>
+/// <summary>Writes grain state so that a failed write never leaves memory ahead of, or behind, the store.</summary>
 internal static class DurableState
 {
     /// <summary>
-    /// Replaces the state and writes it. If the write fails the previous state is restored before the error
-    /// propagates: Orleans keeps the modified state in memory otherwise, and the next caller would see a
-    /// change that was never stored.
+    /// Replaces the state and writes it. If the write fails, memory is reloaded from the store before the error
+    /// propagates: Orleans would otherwise keep the unsaved change in memory, and a write that failed after the
+    /// store committed it (a lost reply) would leave a stale ETag that refuses every later write.
     /// </summary>
     public static async Task CommitAsync<T>(this IPersistentState<T> state, T next)
     {
@@ -18,7 +18,14 @@ internal static class DurableState
         }
         catch
         {
-            state.State = previous;
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch
+            {
+                state.State = previous;
+            }
             throw;
         }
     }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FederatedRegistry.Grains;
 
 public sealed class IncidentGrain(
-    [PersistentState("incident", StorageNames.Registry)] IPersistentState<IncidentState> state,
+    [PersistentState(StateNames.Incident, StorageNames.Registry)] IPersistentState<IncidentState> state,
     IOptions<NodeOptions> node,
     IOptions<ReportingOptions> reporting,
     IRegistryIndex index,
@@ -51,9 +51,9 @@ public sealed class IncidentGrain(
 
     private async Task PublishAsync(Incident incident)
     {
-        if (await index.UpsertIncidentAsync(ReadModelRows.From(incident), CancellationToken.None) is { } applied)
+        if (await index.UpsertIncidentAsync(ReadModelRows.From(incident), CancellationToken.None) is { Deltas.Count: > 0 } applied)
         {
-            await GrainFactory.GetGrain<ISummaryGrain>(0).ApplyAsync(ReadModelRows.ToSummaryDeltas(applied));
+            await GrainFactory.GetGrain<ISummaryGrain>(0).ApplyAsync(ReadModelRows.ToSummaryDeltas(applied), applied.CountSequence);
         }
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace FederatedRegistry.Grains;
 
 public sealed class ProviderGrain(
-    [PersistentState("provider", StorageNames.Registry)] IPersistentState<ProviderState> state,
+    [PersistentState(StateNames.Provider, StorageNames.Registry)] IPersistentState<ProviderState> state,
     IOptions<NodeOptions> node,
     TimeProvider clock) : Grain, IProviderGrain
 {

@@ -1,3 +1,4 @@
+using FederatedRegistry.Grains.Indexing;
 using FederatedRegistry.Grains.Serialization;
 using FederatedRegistry.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public static class RegistrySiloExtensions
         });
         silo.Services.TryAddSingleton(_ => RegistryIndex.Create(provider, connectionString));
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton<ReadModelRecovery>();
         return silo;
     }
 }

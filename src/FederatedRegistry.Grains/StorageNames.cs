@@ -6,3 +6,14 @@ public static class StorageNames
     /// <summary>The node's durable store: ADO.NET on PostgreSQL or on the embedded SQLite file.</summary>
     public const string Registry = "registry";
 }
+
+/// <summary>
+/// The state names of the persistent grains. The ADO.NET provider stores a state under its name and key
+/// alone (not the grain class), so each name is used by one grain class only and never changes.
+/// </summary>
+public static class StateNames
+{
+    public const string Provider = "provider";
+    public const string System = "system";
+    public const string Incident = "incident";
+}

@@ -10,13 +10,16 @@ public sealed class SummaryGrain(IRegistryIndex index, TimeProvider clock) : Gra
 {
     private readonly Dictionary<(string Dataset, string Dimension, string Value), long> _counts = [];
     private DateTimeOffset _asOf;
+    private long _loadedThrough;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var row in await index.ReadCountsAsync(cancellationToken))
+        var snapshot = await index.ReadCountSnapshotAsync(cancellationToken);
+        foreach (var row in snapshot.Counts)
         {
             _counts[(row.Dataset, row.Dimension, row.Value)] = row.Count;
         }
+        _loadedThrough = snapshot.Sequence;
         _asOf = clock.GetUtcNow();
     }
 
@@ -32,8 +35,13 @@ public sealed class SummaryGrain(IRegistryIndex index, TimeProvider clock) : Gra
         return Task.FromResult(new SummarySnapshot(cells, Total("systems"), Total("incidents"), _asOf));
     }
 
-    public Task ApplyAsync(IReadOnlyList<SummaryCount> deltas)
+    public Task ApplyAsync(IReadOnlyList<SummaryCount> deltas, long countSequence)
     {
+        // The change that activated this grain committed before the counts were loaded: it is already in them.
+        if (countSequence <= _loadedThrough)
+        {
+            return Task.CompletedTask;
+        }
         foreach (var d in deltas)
         {
             var key = (d.Dataset, d.Dimension, d.Value);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FederatedRegistry.Grains;
 
 public sealed class SystemGrain(
-    [PersistentState("system", StorageNames.Registry)] IPersistentState<SystemState> state,
+    [PersistentState(StateNames.System, StorageNames.Registry)] IPersistentState<SystemState> state,
     IOptions<NodeOptions> node,
     IRegistryIndex index,
     TimeProvider clock) : Grain, ISystemGrain
@@ -69,9 +69,9 @@ public sealed class SystemGrain(
     // After the state is durable: the read model applies a version once, and only then moves the summary.
     private async Task PublishAsync(AiSystem system)
     {
-        if (await index.UpsertSystemAsync(ReadModelRows.From(system), CancellationToken.None) is { } applied)
+        if (await index.UpsertSystemAsync(ReadModelRows.From(system), CancellationToken.None) is { Deltas.Count: > 0 } applied)
         {
-            await GrainFactory.GetGrain<ISummaryGrain>(0).ApplyAsync(ReadModelRows.ToSummaryDeltas(applied));
+            await GrainFactory.GetGrain<ISummaryGrain>(0).ApplyAsync(ReadModelRows.ToSummaryDeltas(applied), applied.CountSequence);
         }
     }
 }

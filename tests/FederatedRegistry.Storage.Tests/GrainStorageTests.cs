@@ -236,6 +236,25 @@ public abstract class GrainStorageTests<TDatabase>(SiloFixture<TDatabase> fixtur
         Assert.Equal(["KE-c0ffee"], await ToListAsync(Database.Index.FindGrainKeysAsync(name)));
     }
 
+    [Fact]
+    public async Task FindStaleGrainKeys_ListsStatesNewerThanTheirReadModelRow()
+    {
+        var name = NewStateName();
+        var (current, behind, missing) = (NewKey(), NewKey(), NewKey());
+        foreach (var key in new[] { current, behind })
+        {
+            var etag = await WriteAsync(name, key, "v1", etag: null);
+            await WriteAsync(name, key, "v2", etag);
+        }
+        await WriteAsync(name, missing, "v1", etag: null);
+        await Database.Index.UpsertSystemAsync(TestRows.System(version: 2) with { Id = current });
+        await Database.Index.UpsertSystemAsync(TestRows.System(version: 1) with { Id = behind });
+
+        var stale = await ToListAsync(Database.Index.FindStaleGrainKeysAsync(name, RegistryIndex.SystemsDataset));
+
+        Assert.Equal(new[] { behind, missing }.Order(StringComparer.Ordinal), stale);
+    }
+
     private static string NewKey() => $"KE-T-{Guid.NewGuid():N}";
 
     private static string NewStateName() => $"state-{Guid.NewGuid():N}";

@@ -210,6 +210,24 @@ public abstract class RegistryIndexUpsertTests<TDatabase>(TDatabase database) : 
         Assert.All(counts, c => Assert.True(c.Count > 0));
     }
 
+    [Fact]
+    public async Task CountSnapshot_HoldsExactlyTheChangesUpToItsSequence()
+    {
+        var status = TestRows.Unique("status");
+        var before = await index.ReadCountSnapshotAsync();
+        var row = TestRows.System() with { Status = status };
+
+        var change = await index.UpsertSystemAsync(row);
+        var noCountChange = await index.UpsertSystemAsync(row with { StateVersion = 2, Name = "Renamed" });
+        var after = await index.ReadCountSnapshotAsync();
+
+        Assert.True(change!.CountSequence > before.Sequence);
+        Assert.Equal(0, noCountChange!.CountSequence);
+        Assert.Equal(change.CountSequence, after.Sequence);
+        Assert.DoesNotContain(before.Counts, c => c.Value == status);
+        Assert.Contains(new CountRow(Systems, "status", status, 1), after.Counts);
+    }
+
     private async Task<long> CountAsync(string dataset, string dimension, string value) =>
         (await index.ReadCountsAsync()).SingleOrDefault(c => (c.Dataset, c.Dimension, c.Value) == (dataset, dimension, value))?.Count ?? 0;
 }

@@ -26,6 +26,9 @@ public interface ISummaryGrain : IGrainWithIntegerKey
     /// <summary>The current counts.</summary>
     Task<SummarySnapshot> GetAsync();
 
-    /// <summary>Applies count changes that the read model has already made durable.</summary>
-    Task ApplyAsync(IReadOnlyList<SummaryCount> deltas);
+    /// <summary>
+    /// Applies count changes that the read model has already made durable, numbered by the read model's count
+    /// sequence; changes the summary already loaded with its counts are ignored.
+    /// </summary>
+    Task ApplyAsync(IReadOnlyList<SummaryCount> deltas, long countSequence);
 }

@@ -1,4 +1,5 @@
 using FederatedRegistry.Grains;
+using FederatedRegistry.Grains.Indexing;
 using FederatedRegistry.Storage;
 
 namespace FederatedRegistry.Node.Hosting;
@@ -33,8 +34,16 @@ public static class RegistrySilo
             silo.AddRegistryGrains(database.Provider, database.ConnectionString);
         });
         // After the silo, so that grains can be activated to repair the read model.
-        //RECOVERY builder.Services.AddHostedService<ReadModelRecoveryService>();
+        builder.Services.AddHostedService<ReadModelRecoveryService>();
         return builder;
+    }
+
+    // Runs before the API serves, so listings and counts never start out behind the acknowledged state.
+    private sealed class ReadModelRecoveryService(ReadModelRecovery recovery) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => recovery.RunAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class SchemaMigrationService(RegistryDatabase database, ILogger<SchemaMigrationService> logger) : IHostedService

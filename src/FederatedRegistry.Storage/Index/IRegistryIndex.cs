@@ -42,6 +42,20 @@ public interface IRegistryIndex
     Task<IReadOnlyList<CountRow>> ReadCountsAsync(CancellationToken ct = default);
 
     /// <summary>
+    /// The counts with the count sequence, read in one snapshot, so that a summary can tell which count changes
+    /// reported to it later are already included.
+    /// </summary>
+    Task<CountSnapshot> ReadCountSnapshotAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// The keys of grains whose stored state (state name <paramref name="grainTypeString"/>) is newer than their
+    /// read model row in <paramref name="dataset"/>, or has no row: what a crash between a grain's state write and
+    /// its index update leaves behind. Relies on the grains writing state once per version, so that the storage
+    /// version equals the state version.
+    /// </summary>
+    IAsyncEnumerable<string> FindStaleGrainKeysAsync(string grainTypeString, string dataset, string? serviceId = null, CancellationToken ct = default);
+
+    /// <summary>
     /// The keys of the string-keyed grains that have state named <paramref name="grainTypeString"/> in the Orleans
     /// storage table (the provider stores the <c>[PersistentState]</c> state name as the grain type), so that the
     /// grains layer can re-apply their state after a crash between a state write and the index update. Cleared

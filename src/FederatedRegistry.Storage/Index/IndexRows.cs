@@ -80,7 +80,16 @@ public sealed record CountDelta(string Dataset, string Dimension, string Value, 
 /// <param name="PreviousStateVersion">The version that was replaced, or null when the row is new.</param>
 /// <param name="StateVersion">The version now stored.</param>
 /// <param name="Deltas">Non-zero count changes; empty when no counted value changed.</param>
-public sealed record IndexChange(string Dataset, string Id, int? PreviousStateVersion, int StateVersion, IReadOnlyList<CountDelta> Deltas);
+/// <param name="CountSequence">
+/// The count sequence after this change's deltas (see <see cref="CountSnapshot"/>); 0 when there were none.
+/// </param>
+public sealed record IndexChange(string Dataset, string Id, int? PreviousStateVersion, int StateVersion, IReadOnlyList<CountDelta> Deltas, long CountSequence = 0);
+
+/// <summary>
+/// All counts above zero, read in one snapshot with the count sequence: every change with a sequence at or
+/// below <paramref name="Sequence"/> is included in <paramref name="Counts"/>, none above it is.
+/// </summary>
+public sealed record CountSnapshot(IReadOnlyList<CountRow> Counts, long Sequence);
 
 /// <summary>One page of a query.</summary>
 /// <param name="Items">The rows, ordered by id.</param>

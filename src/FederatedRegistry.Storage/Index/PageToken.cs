@@ -23,7 +23,8 @@ internal static class PageToken
         try
         {
             var id = StrictUtf8.GetString(Base64Url.DecodeFromChars(token));
-            if (id.Length > 0)
+            // No id contains control characters, and PostgreSQL refuses a NUL in text: such a token was forged.
+            if (id.Length > 0 && !id.Any(char.IsControl))
             {
                 return id;
             }

@@ -1,4 +1,6 @@
+using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace FederatedRegistry.Storage;
@@ -72,19 +74,88 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
         }, ct);
     }
 
-    public async Task<IReadOnlyList<CountRow>> ReadCountsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<CountRow>> ReadCountsAsync(CancellationToken ct = default) =>
+        (await ReadCountSnapshotAsync(ct).ConfigureAwait(false)).Counts;
+
+    public async Task<CountSnapshot> ReadCountSnapshotAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        // One snapshot for both reads: repeatable read on PostgreSQL; on SQLite a read transaction in WAL mode.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT dataset, dimension, value, count FROM registry_counts WHERE count > 0 ORDER BY dataset, dimension, value";
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var counts = new List<CountRow>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            counts.Add(new CountRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                counts.Add(new CountRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+            }
         }
 
-        return counts;
+        command.CommandText = "SELECT value FROM registry_count_sequence WHERE id = 1";
+        var sequence = Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return new CountSnapshot(counts, sequence);
+    }
+
+    public async IAsyncEnumerable<string> FindStaleGrainKeysAsync(
+        string grainTypeString,
+        string dataset,
+        string? serviceId = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(grainTypeString);
+        var table = dataset switch
+        {
+            RegistryIndex.SystemsDataset => Systems.Name,
+            RegistryIndex.IncidentsDataset => Incidents.Name,
+            _ => throw new ArgumentException($"Unknown dataset '{dataset}'.", nameof(dataset)),
+        };
+        var after = string.Empty;
+        while (true)
+        {
+            var batch = new List<string>(GrainKeyBatchSize);
+            await using (var connection = await OpenAsync(ct).ConfigureAwait(false))
+            await using (var command = connection.CreateCommand())
+            {
+                var serviceFilter = serviceId is null ? string.Empty : "AND s.service_id = @service_id";
+                command.CommandText = $"""
+                    SELECT s.grain_id_extension FROM orleans_storage s
+                    LEFT JOIN {table} r ON r.id = s.grain_id_extension
+                    WHERE s.grain_type = @grain_type AND s.grain_id_n0 = 0 AND s.grain_id_n1 = 0
+                      AND s.payload IS NOT NULL AND s.grain_id_extension > @after {serviceFilter}
+                      AND (r.id IS NULL OR r.state_version < s.version)
+                    ORDER BY s.grain_id_extension
+                    LIMIT {GrainKeyBatchSize}
+                    """;
+                command.AddParameter("grain_type", grainTypeString);
+                command.AddParameter("after", after);
+                if (serviceId is not null)
+                {
+                    command.AddParameter("service_id", serviceId);
+                }
+
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    batch.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var key in batch)
+            {
+                yield return key;
+            }
+
+            if (batch.Count < GrainKeyBatchSize)
+            {
+                yield break;
+            }
+
+            after = batch[^1];
+        }
     }
 
     public async IAsyncEnumerable<string> FindGrainKeysAsync(
@@ -214,14 +285,25 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
             }
 
             var deltas = CountBuckets.Diff(table.Dataset, stored is null ? [] : table.Buckets(stored), table.Buckets(row));
+            var sequence = 0L;
             if (deltas.Count > 0)
             {
                 await ApplyDeltasAsync(connection, transaction, deltas, ct).ConfigureAwait(false);
+                sequence = await NextCountSequenceAsync(connection, transaction, ct).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(ct).ConfigureAwait(false);
-            return new IndexChange(table.Dataset, id, stored is null ? null : table.Version(stored), table.Version(row), deltas);
+            return new IndexChange(table.Dataset, id, stored is null ? null : table.Version(stored), table.Version(row), deltas, sequence);
         }
+    }
+
+    // Taken after the count rows, so every upsert locks in the same order: counts (sorted), then the sequence.
+    private static async Task<long> NextCountSequenceAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE registry_count_sequence SET value = value + 1 WHERE id = 1 RETURNING value";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
     private async Task<T?> GetAsync<T>(RowTable<T> table, string id, CancellationToken ct)
