@@ -62,7 +62,9 @@ public sealed record ReportingRules(
         {
             candidates.Add((SeriousDays, "serious"));
         }
-        if (candidates.Count == 0 && OtherDays is { } other)
+        // "Other" applies to every incident that is not serious, so it competes with the rules above:
+        // a minor incident in which someone died must not get more time than one in which nobody did.
+        if (!serious && OtherDays is { } other)
         {
             candidates.Add((other, "other"));
         }
