@@ -16,20 +16,23 @@ public sealed partial class FieldRules
 
     public void Add(string field, string rule) => _violations.Add(new FieldViolation(field, rule));
 
-    /// <summary>Required text with a maximum length; returns false when it is absent.</summary>
-    public bool Required(string field, string? value, int maxLength, int minLength = 1)
+    /// <summary>
+    /// Required text with a maximum length; returns false when it is absent. Names, titles and identifiers are
+    /// one line; only prose fields (<paramref name="multiLine"/>) may hold line breaks and tabs.
+    /// </summary>
+    public bool Required(string field, string? value, int maxLength, int minLength = 1, bool multiLine = false)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             Add(field, "is required");
             return false;
         }
-        return Length(field, value, maxLength, minLength);
+        return Length(field, value, maxLength, minLength, multiLine);
     }
 
-    /// <summary>Optional text: only its length is checked.</summary>
-    public bool Optional(string field, string? value, int maxLength) =>
-        string.IsNullOrEmpty(value) || Length(field, value, maxLength, 0);
+    /// <summary>Optional text: its length and characters are checked when present.</summary>
+    public bool Optional(string field, string? value, int maxLength, bool multiLine = false) =>
+        string.IsNullOrEmpty(value) || Length(field, value, maxLength, 0, multiLine);
 
     public bool Matches(string field, string value, Regex pattern, string description)
     {
@@ -128,7 +131,7 @@ public sealed partial class FieldRules
         }
     }
 
-    private bool Length(string field, string value, int maxLength, int minLength)
+    private bool Length(string field, string value, int maxLength, int minLength, bool multiLine)
     {
         if (value.Length > maxLength)
         {
@@ -140,9 +143,14 @@ public sealed partial class FieldRules
             Add(field, $"must be at least {minLength} characters long");
             return false;
         }
-        if (value.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
+        if (multiLine && value.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
         {
             Add(field, "must not contain control characters");
+            return false;
+        }
+        if (!multiLine && value.Any(char.IsControl))
+        {
+            Add(field, "must not contain control characters: it is one line, without line breaks or tabs");
             return false;
         }
         return true;

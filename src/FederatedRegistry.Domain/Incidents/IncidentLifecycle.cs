@@ -12,7 +12,8 @@ public static class IncidentLifecycle
         var details = command.Details with
         {
             Title = command.Details.Title.Trim(),
-            ReportedAt = command.Details.ReportedAt ?? now,
+            // A reporter's clock may run a little ahead (see IncidentRules.ClockSkew): never report before awareness.
+            ReportedAt = command.Details.ReportedAt ?? Max(now, command.Details.AwareAt ?? now),
             SystemId = NullIfEmpty(command.Details.SystemId),
             ProductId = NullIfEmpty(command.Details.ProductId),
             Reporter = NullIfEmpty(command.Details.Reporter),
@@ -53,6 +54,8 @@ public static class IncidentLifecycle
         var allowed = Enum.GetValues<IncidentStatus>().Where(to => IsAllowed(from, to)).Select(EnumNames.ToSnake).ToList();
         return allowed.Count == 0 ? "none" : string.Join(", ", allowed);
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

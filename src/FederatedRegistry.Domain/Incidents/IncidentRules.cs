@@ -16,7 +16,7 @@ public static class IncidentRules
             return rules.Violations;
         }
         rules.Required("details.title", d.Title, 200);
-        rules.Required("details.description", d.Description, 10_000);
+        rules.Required("details.description", d.Description, 10_000, multiLine: true);
         rules.Optional("details.reporter", d.Reporter, 200);
 
         var hasSystem = !string.IsNullOrEmpty(d.SystemId);
@@ -66,7 +66,7 @@ public static class IncidentRules
         var rules = new FieldRules();
         ValidateId(rules, command.Id);
         rules.RequiredEnum("to", command.To);
-        rules.Optional("note", command.Note, 2000);
+        rules.Optional("note", command.Note, 2000, multiLine: true);
         if (command.ExpectedVersion < 0)
         {
             rules.Add("expected_version", "must be 0 (any) or a version number");

@@ -44,11 +44,11 @@ public static class SystemRules
         }
         if (command.Decision is Decision.Reject or Decision.Suspend or Decision.Withdraw)
         {
-            rules.Required("reason", command.Reason, 2000);
+            rules.Required("reason", command.Reason, 2000, multiLine: true);
         }
         else
         {
-            rules.Optional("reason", command.Reason, 2000);
+            rules.Optional("reason", command.Reason, 2000, multiLine: true);
         }
         if (command.ExpectedVersion < 0)
         {
@@ -74,7 +74,7 @@ public static class SystemRules
         }
         rules.Required("details.name", details.Name, 200);
         rules.Required("details.version", details.Version, 50);
-        rules.Required("details.intended_purpose", details.IntendedPurpose, 4000, minLength: 10);
+        rules.Required("details.intended_purpose", details.IntendedPurpose, 4000, minLength: 10, multiLine: true);
         rules.RequiredEnum("details.category", details.Category);
         rules.DefinedEnum("details.proposed_risk_tier", details.ProposedRiskTier);
         if (submit && details.ProposedRiskTier is null)
@@ -86,11 +86,11 @@ public static class SystemRules
         rules.Email("details.contact_email", details.ContactEmail, required: true);
 
         var assessment = details.Assessment ?? Assessment.Empty;
-        rules.Optional("details.assessment.conformity_evidence", assessment.ConformityEvidence, MaxTextLength);
-        rules.Optional("details.assessment.bias_evaluation", assessment.BiasEvaluation, MaxTextLength);
-        rules.Optional("details.assessment.human_oversight", assessment.HumanOversight, MaxTextLength);
-        rules.Optional("details.assessment.explainability", assessment.Explainability, MaxTextLength);
-        rules.Optional("details.assessment.data_governance", assessment.DataGovernance, MaxTextLength);
+        rules.Optional("details.assessment.conformity_evidence", assessment.ConformityEvidence, MaxTextLength, multiLine: true);
+        rules.Optional("details.assessment.bias_evaluation", assessment.BiasEvaluation, MaxTextLength, multiLine: true);
+        rules.Optional("details.assessment.human_oversight", assessment.HumanOversight, MaxTextLength, multiLine: true);
+        rules.Optional("details.assessment.explainability", assessment.Explainability, MaxTextLength, multiLine: true);
+        rules.Optional("details.assessment.data_governance", assessment.DataGovernance, MaxTextLength, multiLine: true);
         if (submit && details.ProposedRiskTier is RiskTier.High or RiskTier.Unacceptable)
         {
             // A high-risk submission without evidence cannot be reviewed; say so now rather than at review.

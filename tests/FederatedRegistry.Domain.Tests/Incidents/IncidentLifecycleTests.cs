@@ -81,6 +81,18 @@ public sealed class IncidentLifecycleTests
     }
 
     [Fact]
+    public void Report_WithoutReportedAt_AndAwarenessSlightlyAheadOfTheNode_IsNeverReportedBeforeAwareness()
+    {
+        var aware = Valid.Now.AddMinutes(3);
+        var command = new ReportIncident(Valid.Occurrence() with { OccurredAt = aware.AddHours(-1), AwareAt = aware, ReportedAt = null });
+
+        var incident = IncidentLifecycle.Report(Identifiers.NewIncidentId(Valid.Node), Valid.Node, command, ReportingRules.EuAiActArticle73, Valid.Now);
+
+        Assert.Equal(aware, incident.Details.ReportedAt);
+        Assert.Empty(IncidentRules.Validate(command, Valid.Now));
+    }
+
+    [Fact]
     public void Report_SetsTheDeadlineTheNodesRulesGive()
     {
         var command = Valid.Report();

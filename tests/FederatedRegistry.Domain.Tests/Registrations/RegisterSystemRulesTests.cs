@@ -175,6 +175,18 @@ public sealed class RegisterSystemRulesTests
     }
 
     [Theory]
+    [InlineData("Triage\nAssist")]
+    [InlineData("Triage\tAssist")]
+    public void Validate_WithLineBreakOrTabInName_NamesDetailsNameAsOneLine(string name)
+    {
+        var command = WithDetails(d => d with { Name = name });
+
+        var violations = SystemRules.Validate(command);
+
+        NamesOnly(violations, "details.name", "one line");
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     public void Validate_WithoutVersion_NamesDetailsVersionAsRequired(string? version)

@@ -7,7 +7,8 @@ internal static class Generators
 {
     private const string LowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789";
     private const string Letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéøñçßÅŁ漢字кириллица";
-    private const string TextChars = Letters + "0123456789 .,;:!?'\"()/-_&%€@#\n\r\t";
+    private const string LineChars = Letters + "0123456789 .,;:!?'\"()/-_&%€@#";
+    private const string TextChars = LineChars + "\n\r\t";
 
     public static readonly DateTimeOffset Now = Valid.Now;
 
@@ -16,17 +17,25 @@ internal static class Generators
     public static Gen<string> Chars(string alphabet, int min, int max) =>
         Gen.Char[alphabet].Array[min, max].Select(a => new string(a));
 
-    /// <summary>Text whose trimmed length is at least <paramref name="min"/>, at most <paramref name="max"/> long, the bounds themselves often.</summary>
-    public static Gen<string> Text(int min, int max)
-    {
-        var core = Chars(Letters, min, min);
-        var shortTail = Chars(TextChars, 0, Math.Min(max - min, 60));
-        var fullTail = Chars(TextChars, max - min, max - min);
-        return Gen.Select(core, Gen.Frequency((8, shortTail), (1, fullTail)), (c, t) => c + t);
-    }
+    /// <summary>Prose whose trimmed length is at least <paramref name="min"/>, at most <paramref name="max"/> long, the bounds themselves often.</summary>
+    public static Gen<string> Text(int min, int max) => Bounded(TextChars, min, max);
+
+    /// <summary>One line of text (no line breaks or tabs), bounded as <see cref="Text"/>.</summary>
+    public static Gen<string> Line(int min, int max) => Bounded(LineChars, min, max);
 
     public static Gen<string> OptionalText(int max) =>
         Gen.Frequency((1, Gen.Const("")), (4, Text(1, max)));
+
+    public static Gen<string> OptionalLine(int max) =>
+        Gen.Frequency((1, Gen.Const("")), (4, Line(1, max)));
+
+    private static Gen<string> Bounded(string alphabet, int min, int max)
+    {
+        var core = Chars(Letters, min, min);
+        var shortTail = Chars(alphabet, 0, Math.Min(max - min, 60));
+        var fullTail = Chars(alphabet, max - min, max - min);
+        return Gen.Select(core, Gen.Frequency((8, shortTail), (1, fullTail)), (c, t) => c + t);
+    }
 
     public static Gen<T?> Nullable<T>(Gen<T> gen) where T : struct =>
         Gen.Frequency((1, Gen.Const((T?)null)), (3, gen.Select(v => (T?)v)));
@@ -77,7 +86,7 @@ internal static class Generators
             .Select(mask => Enum.GetValues<HarmType>().Where((_, i) => (mask & (1 << i)) != 0).ToArray());
 
     public static readonly Gen<CreateProvider> Provider =
-        Gen.Select(Slug, Text(1, 200), Country, Email, Website,
+        Gen.Select(Slug, Line(1, 200), Country, Email, Website,
             (slug, name, country, email, website) => new CreateProvider(slug, name, country, email, website));
 
     public static readonly Gen<Assessment> Assessment =
@@ -85,7 +94,7 @@ internal static class Generators
             (c, b, h, e, d) => new Assessment(c, b, h, e, d));
 
     public static readonly Gen<SystemDetails> Details =
-        Gen.Select(Text(1, 200), Text(1, 50), Text(10, 4000), Gen.Enum<Category>(), Nullable(Gen.Enum<RiskTier>()),
+        Gen.Select(Line(1, 200), Line(1, 50), Text(10, 4000), Gen.Enum<Category>(), Nullable(Gen.Enum<RiskTier>()),
                 Assessment, CountryList(0, 12), Nullable(Gen.Enum<DeploymentStatus>()), Email,
             (name, version, purpose, category, tier, assessment, markets, deployment, email) =>
                 new SystemDetails(name, version, purpose, category, tier, assessment, markets, deployment, email));
@@ -140,8 +149,8 @@ internal static class Generators
             });
 
     public static readonly Gen<IncidentDetails> Occurrence =
-        Gen.Select(Text(1, 200), Text(1, 10_000), Subject, Gen.Enum<Severity>(), HarmTypes, Nullable(Gen.Enum<SuspectedCause>()),
-                Text(1, 200).Array[0, 50], Times, CountryList(1, 6), Gen.Bool, Gen.Bool, OptionalText(200),
+        Gen.Select(Line(1, 200), Text(1, 10_000), Subject, Gen.Enum<Severity>(), HarmTypes, Nullable(Gen.Enum<SuspectedCause>()),
+                Line(1, 200).Array[0, 50], Times, CountryList(1, 6), Gen.Bool, Gen.Bool, OptionalLine(200),
             (title, description, subject, severity, harms, cause, groups, times, jurisdictions, death, widespread, reporter) =>
                 new IncidentDetails(title, description, subject.System, subject.Product, severity, harms, cause, groups,
                     times.Occurred, times.Aware, times.Reported, jurisdictions, death, widespread,
