@@ -34,6 +34,11 @@ public sealed record ReportingRules(
         Days(nameof(DeathDays), DeathDays);
         Days(nameof(SeriousDays), SeriousDays);
         Days(nameof(OtherDays), OtherDays);
+        if (OtherDays < SeriousDays)
+        {
+            // Otherwise a serious incident would get more time than a minor one.
+            rules.Add(nameof(OtherDays), $"must not be shorter than {nameof(SeriousDays)} ({SeriousDays})");
+        }
         return rules.Violations;
     }
 

@@ -222,8 +222,19 @@ public sealed class ReportingRulesTests
     [Fact]
     public void Validate_WithDaysAtZeroAnd365_HasNoViolations()
     {
-        var rules = new ReportingRules(0, 365, 0, 365, 0);
+        var rules = new ReportingRules(0, 365, 0, 0, 365);
 
         Assert.Empty(rules.Validate());
+    }
+
+    [Fact]
+    public void Validate_WithOtherDaysShorterThanSeriousDays_NamesOtherDays()
+    {
+        var rules = Eu with { OtherDays = 14 };
+
+        var violation = Assert.Single(rules.Validate());
+
+        Assert.Equal(nameof(ReportingRules.OtherDays), violation.Field);
+        Assert.Contains("SeriousDays", violation.Rule);
     }
 }
