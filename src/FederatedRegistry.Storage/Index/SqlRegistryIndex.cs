@@ -100,19 +100,34 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
         return new CountSnapshot(counts, sequence);
     }
 
-    public async IAsyncEnumerable<string> FindStaleGrainKeysAsync(
-        string grainTypeString,
-        string dataset,
-        string? serviceId = null,
-        [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<string> FindStaleGrainKeysAsync(string grainTypeString, string dataset, string? serviceId = null, CancellationToken ct = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(grainTypeString);
         var table = dataset switch
         {
             RegistryIndex.SystemsDataset => Systems.Name,
             RegistryIndex.IncidentsDataset => Incidents.Name,
             _ => throw new ArgumentException($"Unknown dataset '{dataset}'.", nameof(dataset)),
         };
+        return GrainKeysAsync(grainTypeString, serviceId, $"LEFT JOIN {table} r ON r.id = s.grain_id_extension",
+            "AND (r.id IS NULL OR r.state_version < s.version)", ct);
+    }
+
+    public IAsyncEnumerable<string> FindGrainKeysAsync(string grainTypeString, string? serviceId = null, CancellationToken ct = default) =>
+        GrainKeysAsync(grainTypeString, serviceId, join: string.Empty, condition: string.Empty, ct);
+
+    /// <summary>
+    /// Keys of string-keyed grain states (alias <c>s</c>) with a state name, optionally joined and filtered. A string-keyed
+    /// grain has no numeric key parts (N0 = N1 = 0) and its whole key in the extension column. Batches by key, so that
+    /// no read stays open while the caller re-applies state.
+    /// </summary>
+    private async IAsyncEnumerable<string> GrainKeysAsync(
+        string grainTypeString,
+        string? serviceId,
+        string join,
+        string condition,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(grainTypeString);
         var after = string.Empty;
         while (true)
         {
@@ -122,63 +137,10 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
             {
                 var serviceFilter = serviceId is null ? string.Empty : "AND s.service_id = @service_id";
                 command.CommandText = $"""
-                    SELECT s.grain_id_extension FROM orleans_storage s
-                    LEFT JOIN {table} r ON r.id = s.grain_id_extension
+                    SELECT DISTINCT s.grain_id_extension FROM orleans_storage s {join}
                     WHERE s.grain_type = @grain_type AND s.grain_id_n0 = 0 AND s.grain_id_n1 = 0
-                      AND s.payload IS NOT NULL AND s.grain_id_extension > @after {serviceFilter}
-                      AND (r.id IS NULL OR r.state_version < s.version)
+                      AND s.payload IS NOT NULL AND s.grain_id_extension > @after {serviceFilter} {condition}
                     ORDER BY s.grain_id_extension
-                    LIMIT {GrainKeyBatchSize}
-                    """;
-                command.AddParameter("grain_type", grainTypeString);
-                command.AddParameter("after", after);
-                if (serviceId is not null)
-                {
-                    command.AddParameter("service_id", serviceId);
-                }
-
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    batch.Add(reader.GetString(0));
-                }
-            }
-
-            foreach (var key in batch)
-            {
-                yield return key;
-            }
-
-            if (batch.Count < GrainKeyBatchSize)
-            {
-                yield break;
-            }
-
-            after = batch[^1];
-        }
-    }
-
-    public async IAsyncEnumerable<string> FindGrainKeysAsync(
-        string grainTypeString,
-        string? serviceId = null,
-        [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(grainTypeString);
-        // A string-keyed grain has no numeric key parts (N0 = N1 = 0) and its whole key in the extension column.
-        // Batches by key, so that no read stays open while the caller re-applies state.
-        var after = string.Empty;
-        while (true)
-        {
-            var batch = new List<string>(GrainKeyBatchSize);
-            await using (var connection = await OpenAsync(ct).ConfigureAwait(false))
-            await using (var command = connection.CreateCommand())
-            {
-                var serviceFilter = serviceId is null ? string.Empty : "AND service_id = @service_id";
-                command.CommandText = $"""
-                    SELECT DISTINCT grain_id_extension FROM orleans_storage
-                    WHERE grain_type = @grain_type AND grain_id_n0 = 0 AND grain_id_n1 = 0
-                      AND payload IS NOT NULL AND grain_id_extension > @after {serviceFilter}
-                    ORDER BY grain_id_extension
                     LIMIT {GrainKeyBatchSize}
                     """;
                 command.AddParameter("grain_type", grainTypeString);
