@@ -1,16 +1,31 @@
 using FederatedRegistry.Node.Api;
 using FederatedRegistry.Node.Hosting;
+using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-builder.AddNodeOptions();
-builder.AddRegistryStorage();
-builder.AddRegistrySilo();
-builder.AddRegistryApi();
+    builder.AddNodeOptions();
+    builder.AddRegistryStorage();
+    builder.AddRegistrySilo();
+    builder.AddRegistryApi();
 
-var app = builder.Build();
-app.MapRegistryApi();
-app.Run();
+    var app = builder.Build();
+    app.MapRegistryApi();
+    app.Run();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    // A configuration mistake is the operator's to fix: say which keys, without a stack trace.
+    Console.Error.WriteLine("The node cannot start because of its configuration:");
+    foreach (var failure in e.Failures)
+    {
+        Console.Error.WriteLine("  " + failure);
+    }
+    return 1;
+}
 
 /// <summary>Entry point, visible to tests that host the node in process.</summary>
 public partial class Program;

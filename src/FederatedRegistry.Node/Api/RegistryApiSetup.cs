@@ -17,7 +17,9 @@ public static class RegistryApiSetup
             .AddJsonTranscoding(o => o.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry");
-        builder.Services.AddGrpcHealthChecks();
+        // The whole node ("") and the registry service report the same checks as /healthz.
+        builder.Services.AddGrpcHealthChecks(o =>
+            o.Services.Map(FederatedRegistry.Contracts.V1.Registry.Descriptor.FullName, _ => true));
 
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(o =>

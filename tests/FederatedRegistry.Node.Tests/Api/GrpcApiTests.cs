@@ -719,6 +719,18 @@ public abstract class GrpcApiTests(INodeFixture node)
         Assert.Matches(@"^\d+\.\d+\.\d+", info.Version);
     }
 
+    [Fact]
+    public async Task GrpcHealthService_ReportsTheNodeServing()
+    {
+        var health = new Grpc.Health.V1.Health.HealthClient(node.Client.Channel);
+
+        var overall = await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest(), deadline: Deadline);
+        var registry = await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "fedreg.v1.Registry" }, deadline: Deadline);
+
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, overall.Status);
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, registry.Status);
+    }
+
     private async Task<Provider> NewProviderAsync() => await Api.CreateProviderAsync(Messages.Provider(), deadline: Deadline);
 
     internal static long Delta(Summary before, Summary after, string dataset, string dimension, string value) =>
