@@ -46,6 +46,23 @@ public static class StorageConnection
         };
     }
 
+    /// <summary>Why a connection string cannot be used with the provider, as a sentence; null when it parses.</summary>
+    public static string? Describe(StorageProvider provider, string connectionString)
+    {
+        try
+        {
+            _ = provider == StorageProvider.Postgres
+                ? new NpgsqlConnectionStringBuilder(connectionString)
+                : (DbConnectionStringBuilder)new SqliteConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return (e.InnerException is KeyNotFoundException ? $"it names an unknown setting ({e.ParamName})" : e.Message) +
+                (provider == StorageProvider.Postgres ? "; see the Npgsql connection string parameters, e.g. 'Maximum Pool Size'" : "");
+        }
+    }
+
     private static async Task<DbConnection> OpenPostgresAsync(string connectionString, CancellationToken ct)
     {
         var connection = new NpgsqlConnection(connectionString);

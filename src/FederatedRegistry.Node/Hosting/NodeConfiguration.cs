@@ -118,13 +118,19 @@ public static class NodeConfiguration
             {
                 return ValidateOptionsResult.Fail($"Storage:Provider '{options.Provider}' is not valid: use 'embedded' (the default) or 'postgres'.");
             }
-            if (options.Kind == StorageProvider.Postgres &&
-                string.IsNullOrWhiteSpace(configuration.GetConnectionString(StorageOptions.ConnectionStringName)))
+            if (options.Kind != StorageProvider.Postgres)
+            {
+                return ValidateOptionsResult.Success;
+            }
+            var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
             {
                 return ValidateOptionsResult.Fail(
                     "ConnectionStrings:Registry is required when Storage:Provider is 'postgres', e.g. Host=127.0.0.1;Username=fedreg;Password=...;Database=fedreg.");
             }
-            return ValidateOptionsResult.Success;
+            return StorageConnection.Describe(StorageProvider.Postgres, connectionString) is { } problem
+                ? ValidateOptionsResult.Fail($"ConnectionStrings:Registry is not a valid PostgreSQL connection string: {problem}.")
+                : ValidateOptionsResult.Success;
         }
     }
 

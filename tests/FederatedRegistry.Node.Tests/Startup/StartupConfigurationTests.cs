@@ -20,6 +20,7 @@ public sealed class StartupConfigurationTests
         { "Node:Role", "regulator", "embedded", "Node:Role 'regulator' is not valid" },
         { "Storage:Provider", "oracle", "embedded", "Storage:Provider 'oracle' is not valid" },
         { "ConnectionStrings:Registry", null, "postgres", "ConnectionStrings:Registry is required when Storage:Provider is 'postgres'" },
+        { "ConnectionStrings:Registry", "Host=127.0.0.1;Max Pool Size=20", "postgres", "ConnectionStrings:Registry is not a valid PostgreSQL connection string" },
         { "Orleans:SiloPort", "70000", "embedded", "Orleans:SiloPort 70000 is not a TCP port" },
         { "Reporting:SeriousDays", "-1", "embedded", "Reporting:SeriousDays must be between 0 and 365 days" },
     };
@@ -34,7 +35,7 @@ public sealed class StartupConfigurationTests
         var exited = await node.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(exited, "The node kept running with a bad setting:\n" + node.Output);
-        Assert.NotEqual(0, node.ExitCode);
+        Assert.Equal(1, node.ExitCode);
         Assert.Contains(expected, node.Output);
         Assert.False(await node.Client.IsHealthyAsync(CancellationToken.None));
     }
