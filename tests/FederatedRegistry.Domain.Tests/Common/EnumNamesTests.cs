@@ -1,4 +1,5 @@
 using System.Reflection;
+using FederatedRegistry.Domain.Signing;
 
 namespace FederatedRegistry.Domain.Tests.Common;
 
@@ -8,6 +9,7 @@ public sealed class EnumNamesTests
     [
         typeof(RiskTier), typeof(Category), typeof(SystemStatus), typeof(DeploymentStatus), typeof(Decision),
         typeof(Severity), typeof(HarmType), typeof(SuspectedCause), typeof(IncidentStatus), typeof(ErrorKind),
+        typeof(CanonicalKind), typeof(ReplayDecision), typeof(EnvelopeRejection),
     ];
 
     public static TheoryData<Enum> EveryValueOfEveryEnum()
