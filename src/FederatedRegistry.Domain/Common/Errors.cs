@@ -19,6 +19,8 @@ public enum ErrorKind
     VersionConflict = 4,
     /// <summary>The lifecycle does not allow this step from the current state.</summary>
     IllegalTransition = 5,
+    /// <summary>The caller may not have this; for sharing, no grant of the node's policy allows it.</summary>
+    PermissionDenied = 6,
 }
 
 /// <summary>A refusal with a sentence for people and, for invalid input, the fields at fault.</summary>
@@ -39,6 +41,9 @@ public sealed record DomainError(ErrorKind Kind, string Message, IReadOnlyList<F
             [new FieldViolation("expected_version", $"must equal the current version {actual}")]);
 
     public static DomainError IllegalTransition(string message) => new(ErrorKind.IllegalTransition, message, []);
+
+    public static DomainError PermissionDenied(string message, IReadOnlyList<FieldViolation>? violations = null) =>
+        new(ErrorKind.PermissionDenied, message, violations ?? []);
 }
 
 /// <summary>Either a value or the reason there is none.</summary>

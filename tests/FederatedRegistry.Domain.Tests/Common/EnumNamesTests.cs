@@ -1,4 +1,5 @@
 using System.Reflection;
+using FederatedRegistry.Domain.Sharing;
 using FederatedRegistry.Domain.Signing;
 
 namespace FederatedRegistry.Domain.Tests.Common;
@@ -10,6 +11,7 @@ public sealed class EnumNamesTests
         typeof(RiskTier), typeof(Category), typeof(SystemStatus), typeof(DeploymentStatus), typeof(Decision),
         typeof(Severity), typeof(HarmType), typeof(SuspectedCause), typeof(IncidentStatus), typeof(ErrorKind),
         typeof(CanonicalKind), typeof(ReplayDecision), typeof(EnvelopeRejection),
+        typeof(NodeRole), typeof(SharedDataset),
     ];
 
     public static TheoryData<Enum> EveryValueOfEveryEnum()
