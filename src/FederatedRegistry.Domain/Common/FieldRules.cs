@@ -159,6 +159,6 @@ public sealed partial class FieldRules
     private static bool IsEmail(string value) =>
         EmailShape().IsMatch(value) && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value;
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+\z")]
     private static partial Regex EmailShape();
 }

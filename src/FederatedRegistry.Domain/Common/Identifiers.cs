@@ -74,21 +74,21 @@ public static partial class Identifiers
         return sb.ToString();
     }
 
-    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]\z")]
     private static partial Regex Slug();
 
-    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+/[a-z0-9][a-z0-9._-]{0,99}$")]
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+/[a-z0-9][a-z0-9._-]{0,99}\z")]
     private static partial Regex ProductId();
 
-    [GeneratedRegex(@"^[A-Z]{2,8}-PRV-[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")]
+    [GeneratedRegex(@"^[A-Z]{2,8}-PRV-[a-z0-9][a-z0-9-]{1,38}[a-z0-9]\z")]
     private static partial Regex ProviderIdShape();
 
-    [GeneratedRegex(@"^[A-Z]{2,8}-SYS-[0-9A-HJKMNP-TV-Z]{20}$")]
+    [GeneratedRegex(@"^[A-Z]{2,8}-SYS-[0-9A-HJKMNP-TV-Z]{20}\z")]
     private static partial Regex SystemIdShape();
 
-    [GeneratedRegex(@"^[A-Z]{2,8}-INC-[0-9A-HJKMNP-TV-Z]{26}$")]
+    [GeneratedRegex(@"^[A-Z]{2,8}-INC-[0-9A-HJKMNP-TV-Z]{26}\z")]
     private static partial Regex IncidentIdShape();
 
-    [GeneratedRegex(@"^[A-Z]{3,8}$")]
+    [GeneratedRegex(@"^[A-Z]{3,8}\z")]
     private static partial Regex ObserverCodeShape();
 }

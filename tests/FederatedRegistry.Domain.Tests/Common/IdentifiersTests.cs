@@ -190,6 +190,7 @@ public sealed class IdentifiersTests
     [InlineData("IN-TL")]
     [InlineData("INT1")]
     [InlineData(" KE")]
+    [InlineData("INTL\n")]
     public void IsNodeCode_ForAnythingElse_IsFalse(string? code) =>
         Assert.False(Identifiers.IsNodeCode(code));
 
@@ -197,5 +198,18 @@ public sealed class IdentifiersTests
     public void EveryCountryCode_IsANodeCode()
     {
         Assert.All(CountryCodes.All, code => Assert.True(Identifiers.IsNodeCode(code), code));
+    }
+
+    [Fact]
+    public void Shapes_RefuseATrailingLineBreak()
+    {
+        var system = Identifiers.SystemId("KE", "acme.example/triage");
+        var incident = Identifiers.NewIncidentId("KE");
+
+        Assert.False(Identifiers.IsSystemId(system + "\n"));
+        Assert.False(Identifiers.IsIncidentId(incident + "\n"));
+        Assert.False(Identifiers.IsProviderId("KE-PRV-acme\n"));
+        Assert.False(Identifiers.ProductIdShape.IsMatch("acme.example/triage\n"));
+        Assert.False(Identifiers.SlugShape.IsMatch("acme\n"));
     }
 }
