@@ -84,7 +84,18 @@ public static partial class SharingCatalogue
     /// <summary>Parses "systems", "incidents" or "advisories".</summary>
     public static SharedDataset? ParseDataset(string? name) => name is null ? null : EnumNames.Parse<SharedDataset>(name);
 
-    internal static string Snake<T>(T? value) where T : struct, Enum => value is { } v ? EnumNames.ToSnake(v) : Unspecified;
+    /// <summary>The value's snake_case name, or <see cref="Unspecified"/> for none.</summary>
+    internal static string Snake<T>(T? value) where T : struct, Enum => value is { } v ? SnakeNames<T>.Of(v) : Unspecified;
+
+    /// <summary>
+    /// <see cref="EnumNames.ToSnake{T}(T)"/>, looked up rather than recomputed: records are mapped by the thousand.
+    /// </summary>
+    internal static class SnakeNames<T> where T : struct, Enum
+    {
+        private static readonly FrozenDictionary<T, string> Names = Enum.GetValues<T>().ToFrozenDictionary(v => v, v => EnumNames.ToSnake(v));
+
+        public static string Of(T value) => Names.TryGetValue(value, out var name) ? name : EnumNames.ToSnake(value);
+    }
 
     private static readonly string[] YesNo = ["false", "true"];
 
