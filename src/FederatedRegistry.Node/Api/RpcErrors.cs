@@ -18,6 +18,7 @@ internal static class RpcErrors
         ErrorKind.AlreadyExists => Simple(Code.AlreadyExists, error.Message),
         ErrorKind.VersionConflict => WithFields(Code.Aborted, error.Message, error.Violations),
         ErrorKind.IllegalTransition => Simple(Code.FailedPrecondition, error.Message),
+        ErrorKind.PermissionDenied => WithFields(Code.PermissionDenied, error.Message, error.Violations),
         _ => Simple(Code.Internal, error.Message),
     };
 
