@@ -179,7 +179,7 @@ public static partial class SharingCatalogue
         _ => throw new ArgumentOutOfRangeException(nameof(dataset), dataset, "Not a dataset."),
     };
 
-    [GeneratedRegex(@"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    [GeneratedRegex(@"^[0-9]{4}-(0[1-9]|1[0-2])\z")]
     private static partial Regex MonthShape();
 }
 

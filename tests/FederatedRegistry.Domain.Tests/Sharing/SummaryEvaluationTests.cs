@@ -220,6 +220,7 @@ public sealed class SummaryEvaluationTests
     [InlineData("2025-13", false)]
     [InlineData("2025-6", false)]
     [InlineData("June 2025", false)]
+    [InlineData("2025-06\n", false)]
     public void Summary_ByMonth_AcceptsOnlyYearAndMonth(string month, bool accepted)
     {
         var policy = Policy(new AudienceGrant("FR", Incidents: new DatasetGrant(Summary: new SummaryGrant(["month"], 1))));
