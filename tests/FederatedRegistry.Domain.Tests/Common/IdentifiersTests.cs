@@ -209,7 +209,7 @@ public sealed class IdentifiersTests
         Assert.False(Identifiers.IsSystemId(system + "\n"));
         Assert.False(Identifiers.IsIncidentId(incident + "\n"));
         Assert.False(Identifiers.IsProviderId("KE-PRV-acme\n"));
-        Assert.False(Identifiers.ProductIdShape.IsMatch("acme.example/triage\n"));
-        Assert.False(Identifiers.SlugShape.IsMatch("acme\n"));
+        Assert.DoesNotMatch(Identifiers.ProductIdShape, "acme.example/triage\n");
+        Assert.DoesNotMatch(Identifiers.SlugShape, "acme\n");
     }
 }
