@@ -27,3 +27,11 @@ public sealed record IncidentState
 {
     [Id(0)] public Incident? Current { get; init; }
 }
+
+/// <summary>The policy grain's durable state: the current sharing policy and every version before it.</summary>
+[GenerateSerializer, Alias("fedreg.PolicyState")]
+public sealed record PolicyState
+{
+    [Id(0)] public PolicyVersion? Current { get; init; }
+    [Id(1)] public IReadOnlyList<PolicyVersion> History { get; init; } = [];
+}

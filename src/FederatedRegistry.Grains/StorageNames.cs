@@ -16,4 +16,5 @@ public static class StateNames
     public const string Provider = "provider";
     public const string System = "system";
     public const string Incident = "incident";
+    public const string Policy = "policy";
 }

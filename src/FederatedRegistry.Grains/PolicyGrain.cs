@@ -1,0 +1,43 @@
+using FederatedRegistry.Domain;
+using FederatedRegistry.Domain.Sharing;
+using Microsoft.Extensions.Options;
+
+namespace FederatedRegistry.Grains;
+
+public sealed class PolicyGrain(
+    [PersistentState(StateNames.Policy, StorageNames.Registry)] IPersistentState<PolicyState> state,
+    IOptions<NodeOptions> node,
+    TimeProvider clock) : Grain, IPolicyGrain
+{
+    public Task<PolicyVersion> GetAsync() =>
+        Task.FromResult(state.State.Current ?? new PolicyVersion(0, SharingPolicyDocument.Write(SharingPolicy.DenyAll(node.Value.Code, 0)), null));
+
+    public Task<IReadOnlyList<PolicyVersion>> GetHistoryAsync() => Task.FromResult(state.State.History);
+
+    public Task<Outcome<PolicyVersion>> InstallAsync(string document) => ChangeAsync(document, expectedVersion: null);
+
+    public Task<Outcome<PolicyVersion>> ReplaceAsync(string document, int expectedVersion) => ChangeAsync(document, expectedVersion);
+
+    private async Task<Outcome<PolicyVersion>> ChangeAsync(string document, int? expectedVersion)
+    {
+        var current = await GetAsync();
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            return DomainError.VersionConflict(expected, current.Version);
+        }
+        var parsed = SharingPolicyDocument.Parse(document, node.Value.Code);
+        if (parsed.Error is { } error)
+        {
+            return error;
+        }
+        // Equal policies write equal text; compared under the current number, since the node numbers versions.
+        var policy = parsed.Value!;
+        if (SharingPolicyDocument.Write(policy with { Version = current.Version }) == current.Document)
+        {
+            return current;
+        }
+        var next = new PolicyVersion(current.Version + 1, SharingPolicyDocument.Write(policy with { Version = current.Version + 1 }), clock.GetUtcNow());
+        await state.CommitAsync(new PolicyState { Current = next, History = [.. state.State.History, next] });
+        return next;
+    }
+}
