@@ -9,6 +9,7 @@ try
     builder.AddNodeOptions();
     builder.AddRegistryStorage();
     builder.AddRegistrySilo();
+    builder.AddNodeSharing();
     builder.AddRegistryApi();
 
     var app = builder.Build();

@@ -3,6 +3,8 @@ using FederatedRegistry.Domain;
 using FederatedRegistry.Domain.Incidents;
 using FederatedRegistry.Domain.Providers;
 using FederatedRegistry.Domain.Registrations;
+using FederatedRegistry.Domain.Sharing;
+using FederatedRegistry.Domain.Signing;
 using FederatedRegistry.Grains;
 using FederatedRegistry.Node.Hosting;
 using FederatedRegistry.Storage;
@@ -22,6 +24,7 @@ internal sealed class RegistryApi(
     IRegistryIndex index,
     IOptions<NodeOptions> node,
     RegistryDatabase database,
+    NodeKey key,
     TimeProvider clock) : V1.Registry.RegistryBase
 {
     private static readonly string SoftwareVersion =
@@ -220,15 +223,45 @@ internal sealed class RegistryApi(
         };
     }
 
-    public override Task<V1.NodeInfo> GetNodeInfo(V1.GetNodeInfoRequest request, ServerCallContext context) =>
-        Task.FromResult(new V1.NodeInfo
+    public override async Task<V1.NodeInfo> GetNodeInfo(V1.GetNodeInfoRequest request, ServerCallContext context) =>
+        new()
         {
             Code = Code,
             Name = node.Value.Name,
             Role = node.Value.Role,
             Version = SoftwareVersion,
             StorageProvider = database.ProviderName,
-        });
+            PublicKey = key.PublicKey.ToBase64(),
+            KeyId = key.KeyId,
+            PolicyVersion = (await Policy.GetAsync()).Version,
+        };
+
+    // ---------- sharing policy ----------
+
+    public override async Task<V1.SharingPolicyView> GetPolicy(V1.GetPolicyRequest request, ServerCallContext context) =>
+        ToProto(await Policy.GetAsync());
+
+    public override async Task<V1.SharingPolicyView> ReplacePolicy(V1.ReplacePolicyRequest request, ServerCallContext context)
+    {
+        if (SharingPolicyDocument.Parse(request.Document, Code).Error is { } error)
+        {
+            // The document's own paths, under the request field that carries it.
+            RpcErrors.ThrowIfInvalid([.. error.Violations.Select(v => v with
+            {
+                Field = v.Field is "" or "document" ? "document" : "document." + v.Field,
+            })]);
+        }
+        return ToProto(Unwrap(await Policy.ReplaceAsync(request.Document, request.ExpectedVersion)));
+    }
+
+    private IPolicyGrain Policy => grains.GetGrain<IPolicyGrain>(IPolicyGrain.NodePolicy);
+
+    private static V1.SharingPolicyView ToProto(PolicyVersion policy) => new()
+    {
+        Version = policy.Version,
+        Document = policy.Document,
+        UpdatedAt = policy.UpdatedAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
+    };
 
     // ---------- helpers ----------
 
