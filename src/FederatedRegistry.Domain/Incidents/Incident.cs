@@ -40,8 +40,7 @@ public sealed record Incident(
     /// Still unresolved (neither mitigated nor closed) after its reporting deadline. Derived from the
     /// stored deadline, so it is right at any moment whether or not a reminder ever fired.
     /// </summary>
-    public bool IsOverdue(DateTimeOffset now) =>
-        Deadline is { } d && now > d.DueAt && IncidentLifecycle.IsOpen(Status);
+    public bool IsOverdue(DateTimeOffset now) => IncidentLifecycle.IsOverdue(Deadline?.DueAt, Status, now);
 
     /// <summary>Reported after its deadline had passed.</summary>
     public bool ReportedLate => Deadline is { } d && Details.ReportedAt > d.DueAt;

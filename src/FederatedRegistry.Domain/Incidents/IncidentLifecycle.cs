@@ -44,6 +44,10 @@ public static class IncidentLifecycle
         };
     }
 
+    /// <summary>Unresolved (neither mitigated nor closed) after a reporting deadline; never without one.</summary>
+    public static bool IsOverdue(DateTimeOffset? dueAt, IncidentStatus status, DateTimeOffset now) =>
+        dueAt is { } due && now > due && IsOpen(status);
+
     public static bool IsOpen(IncidentStatus status) => status is not (IncidentStatus.Mitigated or IncidentStatus.Closed);
 
     public static bool IsAllowed(IncidentStatus from, IncidentStatus to) =>

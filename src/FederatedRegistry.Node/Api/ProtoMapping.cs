@@ -205,7 +205,7 @@ internal static class ProtoMapping
             Status = (V1.IncidentStatus)Number<IncidentStatus>(r.Status),
             OccurredAt = Timestamp.FromDateTimeOffset(r.OccurredAt),
             ReportingDeadline = Stamp(r.ReportingDeadline),
-            Overdue = r.ReportingDeadline is { } due && now > due && status is { } s && IncidentLifecycle.IsOpen(s),
+            Overdue = status is { } s && IncidentLifecycle.IsOverdue(r.ReportingDeadline, s, now),
             AffectedJurisdictions = { r.AffectedJurisdictions },
         };
     }
