@@ -10,11 +10,13 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
     private StorageProvider Provider => database.Provider;
 
     [Fact]
-    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequence()
+    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequenceThenSummaryDimensions()
     {
         var scripts = SchemaMigrator.GetScripts(Provider);
 
-        Assert.Equal([(1, "orleans_persistence"), (2, "read_model"), (3, "count_sequence")], scripts.Select(s => (s.Version, s.Name)));
+        Assert.Equal(
+            [(1, "orleans_persistence"), (2, "read_model"), (3, "count_sequence"), (4, "summary_dimensions")],
+            scripts.Select(s => (s.Version, s.Name)));
         Assert.All(scripts, s => Assert.StartsWith(Provider == StorageProvider.Postgres ? "Sql/postgres/" : "Sql/sqlite/", s.Path));
         Assert.All(scripts, s => Assert.False(string.IsNullOrWhiteSpace(s.Sql)));
     }

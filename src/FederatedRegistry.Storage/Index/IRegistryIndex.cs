@@ -48,6 +48,26 @@ public interface IRegistryIndex
     Task<CountSnapshot> ReadCountSnapshotAsync(CancellationToken ct = default);
 
     /// <summary>
+    /// The cross-tabulation of <paramref name="dataset"/> over <paramref name="dimensions"/>, counted from the rows
+    /// in one query: one cell per combination of values that occurs, ordered by its values (ordinal, first
+    /// dimension first). An incident counts once in each of its distinct harm types, and not at all by harm type
+    /// when it has none. The values are those the sharing catalogue gives for the same records.
+    /// </summary>
+    /// <param name="dataset"><c>systems</c> or <c>incidents</c>.</param>
+    /// <param name="dimensions">
+    /// Distinct names from <see cref="RegistryIndex.TabulationDimensions"/> for the dataset. Systems: <c>status</c>,
+    /// <c>risk_tier</c> (effective), <c>category</c>, <c>deployment_status</c>, <c>month</c> (created, <c>yyyy-MM</c>
+    /// UTC). Incidents: <c>status</c>, <c>severity</c>, <c>harm_type</c>, <c>suspected_cause</c>, <c>cross_border</c>
+    /// (<c>true</c>/<c>false</c>), <c>month</c> (occurred, <c>yyyy-MM</c> UTC).
+    /// </param>
+    /// <param name="ct">Cancels the query.</param>
+    /// <exception cref="ArgumentException">
+    /// The dataset is unknown (<see cref="ArgumentException.ParamName"/> is <c>dataset</c>), or the list is empty,
+    /// or names a dimension twice or one the dataset does not have (<c>dimensions</c>).
+    /// </exception>
+    Task<IReadOnlyList<TabulatedCount>> TabulateAsync(string dataset, IReadOnlyList<string> dimensions, CancellationToken ct = default);
+
+    /// <summary>
     /// The keys of grains whose stored state (state name <paramref name="grainTypeString"/>) is newer than their
     /// read model row in <paramref name="dataset"/>, or has no row: what a crash between a grain's state write and
     /// its index update leaves behind. Relies on the grains writing state once per version, so that the storage

@@ -44,8 +44,10 @@ public sealed record SystemRow(
 /// <param name="Title">A short title.</param>
 /// <param name="Severity">The severity, e.g. <c>serious</c>.</param>
 /// <param name="HarmTypes">The harm types; each is counted once.</param>
+/// <param name="SuspectedCause">The suspected cause, e.g. <c>model_failure</c>, or <c>unspecified</c> when none was given.</param>
 /// <param name="Status">The status, e.g. <c>reported</c>.</param>
 /// <param name="AffectedJurisdictions">The affected jurisdictions.</param>
+/// <param name="CrossBorder">Whether more than one jurisdiction is affected.</param>
 /// <param name="OccurredAt">When it happened; counted by UTC month.</param>
 /// <param name="AwareAt">When the reporter became aware of it.</param>
 /// <param name="ReportedAt">When it was reported.</param>
@@ -59,8 +61,10 @@ public sealed record IncidentRow(
     string Title,
     string Severity,
     string[] HarmTypes,
+    string SuspectedCause,
     string Status,
     string[] AffectedJurisdictions,
+    bool CrossBorder,
     DateTimeOffset OccurredAt,
     DateTimeOffset AwareAt,
     DateTimeOffset ReportedAt,
@@ -70,6 +74,15 @@ public sealed record IncidentRow(
 
 /// <summary>A running count: how many rows of <paramref name="Dataset"/> have <paramref name="Value"/> in <paramref name="Dimension"/>.</summary>
 public sealed record CountRow(string Dataset, string Dimension, string Value, long Count);
+
+/// <summary>
+/// One cell of a cross-tabulation (<see cref="IRegistryIndex.TabulateAsync"/>): how many rows have
+/// <paramref name="Values"/> in the tabulated dimensions.
+/// </summary>
+/// <param name="Values">One value per dimension, in the order the dimensions were asked for.</param>
+/// <param name="Count">Rows in the cell, above zero; an incident counts once in each of its distinct harm types.</param>
+/// <remarks>Records compare lists by reference: compare <see cref="Values"/> by content.</remarks>
+public sealed record TabulatedCount(IReadOnlyList<string> Values, long Count);
 
 /// <summary>A change applied to one count.</summary>
 public sealed record CountDelta(string Dataset, string Dimension, string Value, int Delta);

@@ -27,6 +27,11 @@ internal sealed class PostgresRegistryIndex(string connectionString) : SqlRegist
 
     protected override string TextContains(string column, string parameter) => $"strpos({column}, {parameter}) > 0";
 
+    // Converted to UTC first: to_char on a timestamptz formats it in the session's time zone.
+    protected override string MonthOf(string column) => $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')";
+
+    protected override string ArrayElements(string column, string alias) => $"LATERAL unnest({column}) AS {alias}(value)";
+
     // One round trip for all deltas; ORDER BY keeps the lock order of concurrent upserts the same.
     protected override async Task ApplyDeltasAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CountDelta> deltas, CancellationToken ct)
     {

@@ -61,6 +61,7 @@ internal abstract partial class SqlRegistryIndex
         [
             "id", "system_id", "product_id", "title", "severity", "harm_types", "status", "affected_jurisdictions",
             "occurred_at", "aware_at", "reported_at", "reporting_deadline", "state_version", "updated_at",
+            "suspected_cause", "cross_border",
         ],
         DerivedColumns: [],
         Id: row => row.Id,
@@ -82,6 +83,8 @@ internal abstract partial class SqlRegistryIndex
             command.AddParameter("reporting_deadline", row.ReportingDeadline is { } deadline ? index.TimeValue(deadline) : null);
             command.AddParameter("state_version", row.StateVersion);
             command.AddParameter("updated_at", index.TimeValue(row.UpdatedAt));
+            command.AddParameter("suspected_cause", row.SuspectedCause);
+            command.AddParameter("cross_border", row.CrossBorder);
         },
         Read: static (index, reader) => new IncidentRow(
             Id: reader.GetString(0),
@@ -90,8 +93,10 @@ internal abstract partial class SqlRegistryIndex
             Title: reader.GetString(3),
             Severity: reader.GetString(4),
             HarmTypes: index.ReadArray(reader, 5),
+            SuspectedCause: reader.GetString(14),
             Status: reader.GetString(6),
             AffectedJurisdictions: index.ReadArray(reader, 7),
+            CrossBorder: reader.GetBoolean(15),
             OccurredAt: index.ReadTime(reader, 8),
             AwareAt: index.ReadTime(reader, 9),
             ReportedAt: index.ReadTime(reader, 10),

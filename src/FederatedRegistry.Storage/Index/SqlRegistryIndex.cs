@@ -359,6 +359,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     private static IncidentRow Normalize(IncidentRow row) => row with
     {
         HarmTypes = row.HarmTypes ?? [],
+        SuspectedCause = row.SuspectedCause ?? RegistryIndex.Unspecified,
         AffectedJurisdictions = row.AffectedJurisdictions ?? [],
         OccurredAt = Truncate(row.OccurredAt),
         AwareAt = Truncate(row.AwareAt),

@@ -32,4 +32,9 @@ internal sealed class SqliteRegistryIndex(string connectionString) : SqlRegistry
         $"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = {parameter})";
 
     protected override string TextContains(string column, string parameter) => $"instr({column}, {parameter}) > 0";
+
+    // Times are stored as UTC text that starts with yyyy-MM.
+    protected override string MonthOf(string column) => $"substr({column}, 1, 7)";
+
+    protected override string ArrayElements(string column, string alias) => $"json_each({column}) AS {alias}";
 }

@@ -1,0 +1,56 @@
+-- Incident columns that summaries cross-tabulate by; see Sql/postgres/0004_summary_dimensions.sql.
+-- Rows written before this script are marked behind their grain state (state_version 0), so that the
+-- node's read model recovery re-applies them from grain state at the next start, with their suspected
+-- cause; their counted values do not change, so neither do the counts.
+--
+-- SQLite has no ADD COLUMN IF NOT EXISTS and no conditional DDL, so the table is rebuilt instead (the
+-- way SQLite documents for schema changes): copy, drop, rename, then the indexes of 0002 again. Only
+-- columns that 0002 created are read from the old table, so the copy works on either shape.
+--
+-- Safe to run again, but a second run rebuilds again: suspected_cause falls back to 'unspecified' and
+-- every incident is marked stale once more, which the next start repairs from grain state. Apply it by
+-- hand only before the node starts, as the other scripts.
+
+CREATE TABLE IF NOT EXISTS registry_incidents_0004
+(
+    id                     TEXT    NOT NULL PRIMARY KEY,
+    system_id              TEXT,
+    product_id             TEXT,
+    title                  TEXT    NOT NULL,
+    severity               TEXT    NOT NULL,
+    harm_types             TEXT    NOT NULL,
+    status                 TEXT    NOT NULL,
+    affected_jurisdictions TEXT    NOT NULL,
+    occurred_at            TEXT    NOT NULL,
+    aware_at               TEXT    NOT NULL,
+    reported_at            TEXT    NOT NULL,
+    reporting_deadline     TEXT,
+    state_version          INTEGER NOT NULL,
+    updated_at             TEXT    NOT NULL,
+    suspected_cause        TEXT    NOT NULL DEFAULT 'unspecified',
+    -- 0 or 1.
+    cross_border           INTEGER NOT NULL DEFAULT 0
+);
+
+-- A table left over from an interrupted hand run must not add its rows twice.
+DELETE FROM registry_incidents_0004;
+
+INSERT INTO registry_incidents_0004
+    (id, system_id, product_id, title, severity, harm_types, status, affected_jurisdictions,
+     occurred_at, aware_at, reported_at, reporting_deadline, state_version, updated_at,
+     suspected_cause, cross_border)
+SELECT id, system_id, product_id, title, severity, harm_types, status, affected_jurisdictions,
+       occurred_at, aware_at, reported_at, reporting_deadline, 0, updated_at,
+       'unspecified', json_array_length(affected_jurisdictions) > 1
+FROM registry_incidents;
+
+DROP TABLE registry_incidents;
+
+ALTER TABLE registry_incidents_0004 RENAME TO registry_incidents;
+
+CREATE INDEX IF NOT EXISTS registry_incidents_by_status ON registry_incidents (status, id);
+CREATE INDEX IF NOT EXISTS registry_incidents_by_severity ON registry_incidents (severity, id);
+CREATE INDEX IF NOT EXISTS registry_incidents_by_system ON registry_incidents (system_id, id);
+CREATE INDEX IF NOT EXISTS registry_incidents_by_product ON registry_incidents (product_id, id);
+CREATE INDEX IF NOT EXISTS registry_incidents_by_deadline ON registry_incidents (reporting_deadline)
+    WHERE reporting_deadline IS NOT NULL;
