@@ -1,5 +1,8 @@
 using FederatedRegistry.Domain;
 using FederatedRegistry.Domain.Incidents;
+using FederatedRegistry.Domain.Sharing;
+using FederatedRegistry.Federation;
+using Google.Protobuf;
 using FederatedRegistry.Grains.Indexing;
 using FederatedRegistry.Storage;
 using Microsoft.Extensions.Options;
@@ -8,11 +11,22 @@ namespace FederatedRegistry.Grains;
 
 public sealed class IncidentGrain(
     [PersistentState(StateNames.Incident, StorageNames.Registry)] IPersistentState<IncidentState> state,
+    [PersistentState(StateNames.IncidentAlerts, StorageNames.Registry)] IPersistentState<IncidentAlertsState> alerts,
     IOptions<NodeOptions> node,
     IOptions<ReportingOptions> reporting,
     IRegistryIndex index,
+    PeerDirectory peers,
     TimeProvider clock) : Grain, IIncidentGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (alerts.State.Pending && state.State.Current is { } incident)
+        {
+            await QueueAlertsAsync(incident);
+        }
+        await base.OnActivateAsync(cancellationToken);
+    }
+
     public async Task<Outcome<Incident>> ReportAsync(ReportIncident command)
     {
         if (state.State.Current is { } existing)
@@ -21,7 +35,19 @@ public sealed class IncidentGrain(
         }
         var incident = IncidentLifecycle.Report(
             this.GetPrimaryKeyString(), node.Value.Code, command, reporting.Value.ToRules(), clock.GetUtcNow());
+        // Alerts are marked pending before the incident is stored and queued after, so that a crash in between only
+        // delays them (the next activation queues them). In a state of their own: the incident's state is written
+        // once per version, which read-model recovery relies on.
+        var triggered = await AlertsAsync(incident);
+        if (triggered.Count > 0)
+        {
+            await alerts.CommitAsync(new IncidentAlertsState { Pending = true });
+        }
         await CommitAsync(incident);
+        if (triggered.Count > 0)
+        {
+            await QueueAlertsAsync(incident);
+        }
         return incident;
     }
 
@@ -42,6 +68,27 @@ public sealed class IncidentGrain(
     }
 
     public Task ReindexAsync() => state.State.Current is { } current ? PublishAsync(current) : Task.CompletedTask;
+
+    private async Task<IReadOnlyList<Alert>> AlertsAsync(Incident incident)
+    {
+        var policy = await GrainFactory.GetGrain<IPolicyGrain>(IPolicyGrain.NodePolicy).GetPolicyAsync();
+        return SharingEvaluator.AlertsFor(policy, incident, peers.Peers.Select(p => p.AsCaller));
+    }
+
+    /// <summary>Queues the alerts the node's policy sends for the incident to each peer's outbox, then marks them queued.</summary>
+    private async Task QueueAlertsAsync(Incident incident)
+    {
+        var raisedAt = clock.GetUtcNow();
+        foreach (var alert in await AlertsAsync(incident))
+        {
+            var item = DeliveryItems.ForAlert(alert, incident.Id, raisedAt);
+            await GrainFactory.GetGrain<IOutboxGrain>(alert.Recipient).EnqueueAsync(
+                [new OutboxItem(incident.Id, OutboxKinds.Alert, item.ToByteArray(), alert.PolicyVersion, raisedAt)],
+                [new SentAlert(incident.Id, alert.Recipient, alert.PolicyVersion, DeliveryItems.ToJson(item.Alert.Incident),
+                    incident.Details.ProductId, raisedAt, null, null, null)]);
+        }
+        await alerts.CommitAsync(new IncidentAlertsState { Pending = false });
+    }
 
     private async Task CommitAsync(Incident incident)
     {

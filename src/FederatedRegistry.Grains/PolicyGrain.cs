@@ -12,6 +12,20 @@ public sealed class PolicyGrain(
     public Task<PolicyVersion> GetAsync() =>
         Task.FromResult(state.State.Current ?? new PolicyVersion(0, SharingPolicyDocument.Write(SharingPolicy.DenyAll(node.Value.Code, 0)), null));
 
+    private SharingPolicy? _parsed;
+
+    public async Task<SharingPolicy> GetPolicyAsync()
+    {
+        var current = await GetAsync();
+        if (_parsed?.Version != current.Version)
+        {
+            // The stored document was written by this grain from a parsed policy, so it parses; deny-all is the fallback all the same.
+            _parsed = SharingPolicyDocument.Parse(current.Document, node.Value.Code).Value
+                ?? SharingPolicy.DenyAll(node.Value.Code, current.Version);
+        }
+        return _parsed;
+    }
+
     public Task<IReadOnlyList<PolicyVersion>> GetHistoryAsync() => Task.FromResult(state.State.History);
 
     public Task<Outcome<PolicyVersion>> InstallAsync(string document) => ChangeAsync(document, expectedVersion: null);

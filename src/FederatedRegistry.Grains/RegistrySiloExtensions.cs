@@ -1,3 +1,4 @@
+using FederatedRegistry.Federation;
 using FederatedRegistry.Grains.Indexing;
 using FederatedRegistry.Grains.Serialization;
 using FederatedRegistry.Storage;
@@ -26,6 +27,9 @@ public static class RegistrySiloExtensions
         silo.Services.TryAddSingleton(_ => RegistryIndex.Create(provider, connectionString));
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<ReadModelRecovery>();
+        // A node without peers sends nothing and believes no one; the host replaces these with its configured directory.
+        silo.Services.TryAddSingleton(PeerDirectory.Empty);
+        silo.Services.AddOptions<DeliveryOptions>();
         return silo;
     }
 }

@@ -28,6 +28,13 @@ public sealed record IncidentState
     [Id(0)] public Incident? Current { get; init; }
 }
 
+/// <summary>Whether the alerts an incident triggered still have to be put in the peers' outboxes.</summary>
+[GenerateSerializer, Alias("fedreg.IncidentAlertsState")]
+public sealed record IncidentAlertsState
+{
+    [Id(0)] public bool Pending { get; init; }
+}
+
 /// <summary>The policy grain's durable state: the current sharing policy and every version before it.</summary>
 [GenerateSerializer, Alias("fedreg.PolicyState")]
 public sealed record PolicyState

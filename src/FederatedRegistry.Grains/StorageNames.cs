@@ -16,5 +16,8 @@ public static class StateNames
     public const string Provider = "provider";
     public const string System = "system";
     public const string Incident = "incident";
+    public const string IncidentAlerts = "incident-alerts";
     public const string Policy = "policy";
+    public const string Outbox = "outbox";
+    public const string Exchange = "exchange";
 }

@@ -1,20 +1,14 @@
-using FederatedRegistry.Node.Api;
+using FederatedRegistry.Node.Demo;
 using FederatedRegistry.Node.Hosting;
 using Microsoft.Extensions.Options;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
-
-    builder.AddNodeOptions();
-    builder.AddRegistryStorage();
-    builder.AddRegistrySilo();
-    builder.AddNodeSharing();
-    builder.AddRegistryApi();
-
-    var app = builder.Build();
-    app.MapRegistryApi();
-    app.Run();
+    if (args.Length > 0 && args[0] == DemoFederation.Command)
+    {
+        return await DemoFederation.RunAsync(args[1..]);
+    }
+    await NodeHost.Build(args).RunAsync();
     return 0;
 }
 catch (OptionsValidationException e)

@@ -13,6 +13,7 @@ public static partial class Identifiers
     public const string ProviderKind = "PRV";
     public const string SystemKind = "SYS";
     public const string IncidentKind = "INC";
+    public const string AdvisoryKind = "ADV";
 
     /// <summary>"KE-PRV-acme-health": the provider's chosen slug under the node's code.</summary>
     public static string ProviderId(string nodeCode, string slug) => $"{nodeCode}-{ProviderKind}-{slug}";
@@ -30,6 +31,12 @@ public static partial class Identifiers
     /// <summary>Time-ordered and random, so incidents list in the order they arrived without coordination.</summary>
     public static string NewIncidentId(string nodeCode) =>
         $"{nodeCode}-{IncidentKind}-{Base32(Guid.CreateVersion7().ToByteArray(bigEndian: true))[..26]}";
+
+    /// <summary>Time-ordered like incident ids, so advisories list in the order they were published.</summary>
+    public static string NewAdvisoryId(string nodeCode) =>
+        $"{nodeCode}-{AdvisoryKind}-{Base32(Guid.CreateVersion7().ToByteArray(bigEndian: true))[..26]}";
+
+    public static bool IsAdvisoryId(string? id) => id is not null && AdvisoryIdShape().IsMatch(id);
 
     public static bool IsProviderId(string? id) => id is not null && ProviderIdShape().IsMatch(id);
 
@@ -88,6 +95,9 @@ public static partial class Identifiers
 
     [GeneratedRegex(@"^[A-Z]{2,8}-INC-[0-9A-HJKMNP-TV-Z]{26}\z")]
     private static partial Regex IncidentIdShape();
+
+    [GeneratedRegex(@"^[A-Z]{2,8}-ADV-[0-9A-HJKMNP-TV-Z]{26}\z")]
+    private static partial Regex AdvisoryIdShape();
 
     [GeneratedRegex(@"^[A-Z]{3,8}\z")]
     private static partial Regex ObserverCodeShape();

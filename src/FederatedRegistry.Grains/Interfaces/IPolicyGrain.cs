@@ -1,4 +1,5 @@
 using FederatedRegistry.Domain;
+using FederatedRegistry.Domain.Sharing;
 
 namespace FederatedRegistry.Grains;
 
@@ -14,6 +15,9 @@ public interface IPolicyGrain : IGrainWithStringKey
 
     /// <summary>The current version: version 0 and a deny-all document until a policy is installed.</summary>
     Task<PolicyVersion> GetAsync();
+
+    /// <summary>The current version as the evaluator takes it (the deny-all policy while none is installed).</summary>
+    Task<SharingPolicy> GetPolicyAsync();
 
     /// <summary>Every installed version, oldest first (empty while the policy is the deny-all version 0).</summary>
     Task<IReadOnlyList<PolicyVersion>> GetHistoryAsync();

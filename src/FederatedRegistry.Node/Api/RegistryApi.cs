@@ -5,6 +5,7 @@ using FederatedRegistry.Domain.Providers;
 using FederatedRegistry.Domain.Registrations;
 using FederatedRegistry.Domain.Sharing;
 using FederatedRegistry.Domain.Signing;
+using FederatedRegistry.Federation;
 using FederatedRegistry.Grains;
 using FederatedRegistry.Node.Hosting;
 using FederatedRegistry.Storage;
@@ -19,12 +20,15 @@ namespace FederatedRegistry.Node.Api;
 /// The national API. Every request is checked here, at the edge, against the domain's field rules and
 /// against the records it refers to; only valid commands reach a grain.
 /// </summary>
-internal sealed class RegistryApi(
+internal sealed partial class RegistryApi(
     IGrainFactory grains,
     IRegistryIndex index,
     IOptions<NodeOptions> node,
     RegistryDatabase database,
     NodeKey key,
+    PeerDirectory peers,
+    FederationClient federation,
+    IOptions<FederationOptions> federationOptions,
     TimeProvider clock) : V1.Registry.RegistryBase
 {
     private static readonly string SoftwareVersion =

@@ -19,7 +19,10 @@ public static class RegistryApiSetup
         builder.Services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry");
         // The whole node ("") and the registry service report the same checks as /healthz.
         builder.Services.AddGrpcHealthChecks(o =>
-            o.Services.Map(FederatedRegistry.Contracts.V1.Registry.Descriptor.FullName, _ => true));
+        {
+            o.Services.Map(FederatedRegistry.Contracts.V1.Registry.Descriptor.FullName, _ => true);
+            o.Services.Map(FederatedRegistry.Contracts.V1.Federation.Descriptor.FullName, _ => true);
+        });
 
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(o =>
@@ -28,7 +31,7 @@ public static class RegistryApiSetup
             {
                 Title = "FederatedRegistry national API",
                 Version = "v1",
-                Description = "Providers, AI system registrations, incidents and the node's summary, from protos/fedreg/v1/registry.proto.",
+                Description = "Providers, AI system registrations, incidents, the node's summary and sharing policy, alerts, advisories and federation queries, from protos/fedreg/v1/registry.proto.",
             });
             var contracts = Path.Combine(AppContext.BaseDirectory, "FederatedRegistry.Contracts.xml");
             if (File.Exists(contracts))
@@ -43,6 +46,7 @@ public static class RegistryApiSetup
     {
         app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
         app.MapGrpcService<RegistryApi>();
+        app.MapGrpcService<FederationApi>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz", new HealthCheckOptions

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using FederatedRegistry.Domain;
 using FederatedRegistry.Domain.Sharing;
 using FederatedRegistry.Domain.Signing;
+using FederatedRegistry.Federation;
 using FederatedRegistry.Grains;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,12 @@ public sealed class FederationOptions
     /// generated on first start (mode 0600 on Unix).
     /// </summary>
     public string? KeyFile { get; set; }
+
+    /// <summary>The peers this node talks to and believes (Federation:Peers:0:Code, :Role, :Address, :PublicKey). None: it shares nothing.</summary>
+    public List<PeerOptions> Peers { get; set; } = [];
+
+    /// <summary>How long a fan-out (federation summary, product lookup) waits for the peers; 2 seconds unless set.</summary>
+    public TimeSpan QueryDeadline { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>The policy document read from Sharing:PolicyFile at start; null when the setting is unset.</summary>
@@ -55,13 +62,70 @@ public static class NodeSharing
             key?.Dispose();
             throw new OptionsValidationException(nameof(SharingOptions), typeof(SharingOptions), failures);
         }
+        var federation = builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new();
+        var directory = PeerDirectory.FromOptions(federation.Peers, node.Code, key?.PublicKey, failures);
+        if (federation.QueryDeadline <= TimeSpan.Zero || federation.QueryDeadline > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"Federation:QueryDeadline '{federation.QueryDeadline}' must be more than 0 and at most 00:00:30.");
+        }
+        if (failures.Count > 0)
+        {
+            key?.Dispose();
+            throw new OptionsValidationException(nameof(FederationOptions), typeof(FederationOptions), failures);
+        }
         builder.Services.AddSingleton(key!);
+        AddFederation(builder, key!, node, directory);
         if (policy is not null)
         {
             builder.Services.AddSingleton(policy);
             builder.Services.AddHostedService<PolicyInstallService>();
         }
         return builder;
+    }
+
+    // Peers, signing and verification for the federation service, the fan-out and the outboxes (which run in the co-hosted silo).
+    private static void AddFederation(WebApplicationBuilder builder, NodeKey key, NodeOptions node, PeerDirectory directory)
+    {
+        builder.Services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.Section);
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section);
+        builder.Services.AddSingleton(directory);
+        builder.Services.AddSingleton<SequenceSource>();
+        builder.Services.AddSingleton(sp => new FederationSigner(key, node.Code, sp.GetRequiredService<SequenceSource>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new EnvelopeVerifier(directory.TrustedKeys, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<FederationVerifier>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var verifier = sp.GetRequiredService<EnvelopeVerifier>();
+            return new RecentEnvelopes(sp.GetRequiredService<TimeProvider>(), verifier.Options.MaxAge + verifier.Options.MaxClockSkew);
+        });
+        builder.Services.AddSingleton<FederationClient>();
+        builder.Services.AddHostedService<OutboxWakeService>();
+    }
+
+    // After the silo has started: outboxes that held items when the node stopped resume delivering.
+    private sealed class OutboxWakeService(PeerDirectory directory, IGrainFactory grains) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            foreach (var peer in directory.Peers)
+            {
+                await grains.GetGrain<IOutboxGrain>(peer.Code).WakeAsync();
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The signing key kept in <paramref name="dataDirectory"/> (generated there on first use), as a node started with
+    /// that data directory and no Federation:KeyFile would use: how the demo learns its nodes' public keys first.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">The key file cannot be read or written.</exception>
+    internal static NodeKey LoadDefaultKey(string dataDirectory)
+    {
+        var failures = new List<string>();
+        var key = LoadKey(new FederationOptions(), new NodeOptions { DataDirectory = dataDirectory }, failures);
+        return key ?? throw new OptionsValidationException(nameof(FederationOptions), typeof(FederationOptions), failures);
     }
 
     private static NodeKey? LoadKey(FederationOptions options, NodeOptions node, List<string> failures)

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using FederatedRegistry.Contracts.V1;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace FederatedRegistry.Federation;
+
+/// <summary>
+/// Calls peers' federation services: signs each request, verifies each answer (origin, signature, freshness, and that
+/// it answers this very request), and hands back only verified payloads. One HTTP/2 channel per peer, kept open.
+/// </summary>
+public sealed class FederationClient(PeerDirectory directory, FederationSigner signer, FederationVerifier verifier) : IDisposable
+{
+    /// <summary>How long a connection attempt to a peer may take: a peer that is down should fail fast, not at the deadline.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly ConcurrentDictionary<string, Lazy<GrpcChannel>> _channels = new(StringComparer.Ordinal);
+
+    public PeerDirectory Directory { get; } = directory;
+
+    /// <summary>The peer's summary of <paramref name="dataset"/> by <paramref name="dimensions"/>, verified.</summary>
+    public async Task<Opened<SummaryAnswer>> QuerySummaryAsync(Peer peer, string dataset, IReadOnlyList<string> dimensions, int policyVersion,
+        DateTime deadline, CancellationToken ct)
+    {
+        var query = new SummaryQuery { Recipient = peer.Code, Dataset = dataset, Nonce = NewNonce() };
+        query.Dimensions.Add(dimensions);
+        var reply = await ClientFor(peer).QuerySummaryAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct);
+        var answer = Expect(peer, verifier.Open(reply, SummaryAnswer.Parser));
+        CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
+        return answer;
+    }
+
+    /// <summary>What the peer shares of its registration of <paramref name="productId"/>, verified.</summary>
+    public async Task<Opened<RecordsAnswer>> LookupProductAsync(Peer peer, string productId, int policyVersion, DateTime deadline, CancellationToken ct)
+    {
+        var query = new ProductQuery { Recipient = peer.Code, ProductId = productId, Nonce = NewNonce() };
+        var reply = await ClientFor(peer).LookupProductAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct);
+        var answer = Expect(peer, verifier.Open(reply, RecordsAnswer.Parser));
+        CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
+        return answer;
+    }
+
+    /// <summary>One page of the peer's records matching the query, verified.</summary>
+    public async Task<Opened<RecordsAnswer>> QueryRecordsAsync(Peer peer, RecordsQuery query, int policyVersion, DateTime deadline, CancellationToken ct)
+    {
+        query = query.Clone();
+        query.Recipient = peer.Code;
+        query.Nonce = NewNonce();
+        var reply = await ClientFor(peer).QueryRecordsAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct);
+        var answer = Expect(peer, verifier.Open(reply, RecordsAnswer.Parser));
+        CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
+        return answer;
+    }
+
+    /// <summary>Delivers items to the peer in one signed batch; the receipt is verified.</summary>
+    public async Task<Opened<DeliveryReceipt>> DeliverAsync(Peer peer, IEnumerable<DeliveryItem> items, int policyVersion, TimeSpan timeout, CancellationToken ct)
+    {
+        var batch = new DeliveryBatch { Recipient = peer.Code, Nonce = NewNonce() };
+        batch.Items.Add(items);
+        var reply = await ClientFor(peer).DeliverAsync(signer.Sign(batch, policyVersion), deadline: DateTime.UtcNow + timeout, cancellationToken: ct);
+        var receipt = Expect(peer, verifier.Open(reply, DeliveryReceipt.Parser));
+        CheckNonce(peer, batch.Nonce, receipt.Payload.Nonce);
+        // The outbox drops what the receipt covers: it must cover exactly what was sent.
+        var sent = batch.Items.Select(ItemId).Order(StringComparer.Ordinal);
+        var covered = receipt.Payload.Accepted.Concat(receipt.Payload.Duplicates).Order(StringComparer.Ordinal);
+        if (!sent.SequenceEqual(covered, StringComparer.Ordinal))
+        {
+            throw new FederationRejectedException("wrong_receipt", $"The receipt from {peer.Code} does not account for exactly the items delivered.");
+        }
+        return receipt;
+    }
+
+    /// <summary>The peer's self-description (unsigned, informative).</summary>
+    public async Task<PeerInfo> GetPeerInfoAsync(Peer peer, DateTime deadline, CancellationToken ct) =>
+        await ClientFor(peer).GetPeerInfoAsync(new PeerInfoRequest(), deadline: deadline, cancellationToken: ct);
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values.Where(c => c.IsValueCreated))
+        {
+            channel.Value.Dispose();
+        }
+    }
+
+    private Contracts.V1.Federation.FederationClient ClientFor(Peer peer) =>
+        new(_channels.GetOrAdd(peer.Code, _ => new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress(peer.Address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                ConnectTimeout = ConnectTimeout,
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+            },
+            MaxReceiveMessageSize = 16 * 1024 * 1024,
+        }))).Value);
+
+    private static Opened<T> Expect<T>(Peer peer, Opened<T> opened) where T : IMessage<T>
+    {
+        if (!string.Equals(opened.Origin, peer.Code, StringComparison.Ordinal))
+        {
+            throw new FederationRejectedException("wrong_origin", $"The answer from {peer.Code}'s address is signed by {opened.Origin}.");
+        }
+        return opened;
+    }
+
+    private static void CheckNonce(Peer peer, string sent, string received)
+    {
+        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(sent), System.Text.Encoding.ASCII.GetBytes(received)))
+        {
+            throw new FederationRejectedException("wrong_nonce", $"The answer from {peer.Code} does not answer this query (its nonce differs): it may be a replay.");
+        }
+    }
+
+    /// <summary>The id a receiver deduplicates an item by, as its receipt names it.</summary>
+    public static string ItemId(DeliveryItem item) => item.ItemCase switch
+    {
+        DeliveryItem.ItemOneofCase.Alert => item.Alert.AlertId,
+        DeliveryItem.ItemOneofCase.Advisory => item.Advisory.AdvisoryId,
+        DeliveryItem.ItemOneofCase.Acknowledgement => "ack:" + item.Acknowledgement.AlertId,
+        _ => "",
+    };
+
+    private static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}
+
+/// <summary>A peer whose answer is missing, and why: deadline_exceeded, unavailable, denied, rejected or error.</summary>
+public sealed record PeerFailure(string Node, string Reason, string Detail);
+
+/// <summary>What a fan-out gathered: the answers that arrived in time, and a failure for every other peer.</summary>
+public sealed record FanOutResult<T>(IReadOnlyList<(Peer Peer, T Answer)> Answers, IReadOnlyList<PeerFailure> Failures)
+{
+    public bool IsPartial => Failures.Count > 0;
+}
+
+/// <summary>Asks many peers at once under one deadline, and never waits past it.</summary>
+public static class FanOut
+{
+    /// <summary>
+    /// Calls <paramref name="ask"/> for every peer concurrently. A peer that has not answered by the deadline is
+    /// reported as deadline_exceeded and its call is cancelled; a peer that failed is reported with the reason.
+    /// Answers and failures keep the order of <paramref name="peers"/>.
+    /// </summary>
+    public static async Task<FanOutResult<T>> AskAllAsync<T>(IReadOnlyList<Peer> peers, TimeSpan deadline,
+        Func<Peer, DateTime, CancellationToken, Task<T>> ask, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(deadline);
+        var due = DateTime.UtcNow + deadline;
+        var calls = peers.Select(peer => Guard(peer, () => ask(peer, due, cts.Token), cts.Token)).ToArray();
+        // The calls observe the token; the race with the delay only guards against one that ignores it.
+        await Task.WhenAny(Task.WhenAll(calls), Task.Delay(deadline + TimeSpan.FromMilliseconds(50), CancellationToken.None));
+        var answers = new List<(Peer, T)>();
+        var failures = new List<PeerFailure>();
+        for (var i = 0; i < peers.Count; i++)
+        {
+            if (!calls[i].IsCompleted)
+            {
+                failures.Add(new PeerFailure(peers[i].Code, "deadline_exceeded", $"No answer within {deadline.TotalMilliseconds:0} ms."));
+                continue;
+            }
+            var (answer, failure) = calls[i].Result;
+            if (failure is not null)
+            {
+                failures.Add(failure);
+            }
+            else
+            {
+                answers.Add((peers[i], answer!));
+            }
+        }
+        await cts.CancelAsync();
+        // The caller giving up is not the peers being late.
+        ct.ThrowIfCancellationRequested();
+        return new FanOutResult<T>(answers, failures);
+    }
+
+    private static async Task<(T? Answer, PeerFailure? Failure)> Guard<T>(Peer peer, Func<Task<T>> call, CancellationToken ct)
+    {
+        try
+        {
+            return (await call(), null);
+        }
+        catch (Exception e)
+        {
+            return (default, Classify(peer.Code, e, ct.IsCancellationRequested));
+        }
+    }
+
+    /// <summary>Names why a call to a peer failed, in the words of <see cref="PeerFailure.Reason"/>.</summary>
+    public static PeerFailure Classify(string node, Exception e, bool deadlinePassed) => e switch
+    {
+        RpcException { StatusCode: StatusCode.DeadlineExceeded } => new(node, "deadline_exceeded", "No answer before the deadline."),
+        RpcException { StatusCode: StatusCode.Cancelled } or OperationCanceledException when deadlinePassed =>
+            new(node, "deadline_exceeded", "No answer before the deadline."),
+        RpcException { StatusCode: StatusCode.Unavailable } rpc => new(node, "unavailable", rpc.Status.Detail),
+        RpcException { StatusCode: StatusCode.PermissionDenied } rpc => new(node, "denied", rpc.Status.Detail),
+        RpcException { StatusCode: StatusCode.Unauthenticated } rpc => new(node, "rejected", "The peer refused this node's message: " + rpc.Status.Detail),
+        FederationRejectedException rejected => new(node, "rejected", rejected.Message),
+        RpcException rpc => new(node, "error", $"{rpc.StatusCode}: {rpc.Status.Detail}"),
+        _ => new(node, "error", e.Message),
+    };
+}

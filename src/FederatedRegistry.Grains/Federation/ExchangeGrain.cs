@@ -1,0 +1,145 @@
+using FederatedRegistry.Domain;
+using FederatedRegistry.Domain.Advisories;
+using FederatedRegistry.Domain.Sharing;
+using FederatedRegistry.Domain.Signing;
+using FederatedRegistry.Federation;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+
+namespace FederatedRegistry.Grains;
+
+/// <summary>What this node holds from one origin.</summary>
+[GenerateSerializer, Alias("fedreg.ExchangeState")]
+public sealed record ExchangeState
+{
+    /// <summary>The replay guard of the origin's deliveries, saved with what they stored.</summary>
+    [Id(0)] public ReplayGuardState? Guard { get; init; }
+    [Id(1)] public IReadOnlyList<ReceivedAlert> Alerts { get; init; } = [];
+    [Id(2)] public IReadOnlyList<KeptAdvisory> Advisories { get; init; } = [];
+    /// <summary>Advisories published here and not yet queued to every peer (a crash between the two steps).</summary>
+    [Id(3)] public IReadOnlyList<string> Undispatched { get; init; } = [];
+}
+
+public sealed class ExchangeGrain(
+    [PersistentState(StateNames.Exchange, StorageNames.Registry)] IPersistentState<ExchangeState> state,
+    IOptions<NodeOptions> node,
+    PeerDirectory peers,
+    TimeProvider clock) : Grain, IExchangeGrain
+{
+    private string Origin => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Undispatched.Count > 0)
+        {
+            await DispatchAsync([.. state.State.Advisories.Where(a => state.State.Undispatched.Contains(a.Advisory.Id)).Select(a => a.Advisory)]);
+        }
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<Outcome<DeliveryResult>> ReceiveAsync(long sequence, IReadOnlyList<InboundItem> items)
+    {
+        var guard = state.State.Guard is { } saved ? ReplayGuard.Restore(saved) : new ReplayGuard(Origin);
+        var decision = guard.TryAccept(sequence);
+        if (decision != ReplayDecision.Accepted)
+        {
+            return DomainError.Invalid("envelope.sequence", decision == ReplayDecision.Replayed
+                ? $"{sequence} from {Origin} was accepted before: a replayed delivery is refused"
+                : $"{sequence} from {Origin} is too far behind its latest delivery to tell it from a replay");
+        }
+        var now = clock.GetUtcNow();
+        var alertIds = state.State.Alerts.Select(a => a.AlertId).ToHashSet(StringComparer.Ordinal);
+        var advisoryIds = state.State.Advisories.Select(a => a.Advisory.Id).ToHashSet(StringComparer.Ordinal);
+        var alerts = new List<ReceivedAlert>();
+        var advisories = new List<KeptAdvisory>();
+        var acknowledgements = new List<InboundAcknowledgement>();
+        var accepted = new List<string>();
+        var duplicates = new List<string>();
+        foreach (var item in items)
+        {
+            var fresh = item switch
+            {
+                { Alert: { } alert } when alertIds.Add(alert.AlertId) => Add(alerts, alert with { Origin = Origin, ReceivedAt = now }),
+                { Advisory: { } advisory } when advisoryIds.Add(advisory.Id) => Add(advisories, new KeptAdvisory(advisory, now)),
+                // Recorded on the sent alert, where a repeat changes nothing.
+                { Acknowledgement: { } ack } => Add(acknowledgements, ack),
+                _ => false,
+            };
+            (fresh ? accepted : duplicates).Add(item.Id);
+        }
+        await state.CommitAsync(state.State with
+        {
+            Guard = guard.Snapshot(),
+            Alerts = [.. state.State.Alerts, .. alerts],
+            Advisories = [.. state.State.Advisories, .. advisories],
+        });
+        foreach (var ack in acknowledgements)
+        {
+            await GrainFactory.GetGrain<IOutboxGrain>(Origin).RecordAcknowledgementAsync(ack.AlertId, ack.AcknowledgedAt, ack.Note);
+        }
+        return new DeliveryResult(accepted, duplicates);
+    }
+
+    public Task<IReadOnlyList<ReceivedAlert>> GetAlertsAsync() => Task.FromResult(state.State.Alerts);
+
+    public async Task<Outcome<ReceivedAlert>> AcknowledgeAsync(string alertId, string note)
+    {
+        if (state.State.Alerts.FirstOrDefault(a => a.AlertId == alertId) is not { } alert)
+        {
+            return DomainError.NotFound($"The alert {alertId}");
+        }
+        if (alert.AcknowledgedAt is not null)
+        {
+            return alert;
+        }
+        var acknowledged = alert with { AcknowledgedAt = clock.GetUtcNow(), AcknowledgementNote = note };
+        var policy = await GrainFactory.GetGrain<IPolicyGrain>(IPolicyGrain.NodePolicy).GetAsync();
+        // Queued before the mark is stored: a crash in between makes a retry send it again, which the origin ignores.
+        var item = DeliveryItems.ForAcknowledgement(alertId, acknowledged.AcknowledgedAt!.Value, note);
+        await GrainFactory.GetGrain<IOutboxGrain>(Origin).EnqueueAsync(
+            [new OutboxItem("ack:" + alertId, OutboxKinds.Acknowledgement, item.ToByteArray(), policy.Version, clock.GetUtcNow())], []);
+        await state.CommitAsync(state.State with { Alerts = [.. state.State.Alerts.Select(a => a.AlertId == alertId ? acknowledged : a)] });
+        return acknowledged;
+    }
+
+    public Task<IReadOnlyList<KeptAdvisory>> GetAdvisoriesAsync() => Task.FromResult(state.State.Advisories);
+
+    public async Task<Advisory> PublishAsync(PublishAdvisory command)
+    {
+        if (Origin != node.Value.Code)
+        {
+            throw new InvalidOperationException($"Advisories are published through this node's own exchange ({node.Value.Code}), not {Origin}'s.");
+        }
+        var policy = await GrainFactory.GetGrain<IPolicyGrain>(IPolicyGrain.NodePolicy).GetAsync();
+        var advisory = new Advisory(
+            Identifiers.NewAdvisoryId(Origin), Origin, policy.Version, command.Title, command.Summary, command.LessonsLearned ?? "",
+            [.. command.Mitigations ?? []], [.. command.Categories.Select(c => EnumNames.ToSnake(c))], clock.GetUtcNow());
+        await state.CommitAsync(state.State with
+        {
+            Advisories = [.. state.State.Advisories, new KeptAdvisory(advisory, null)],
+            Undispatched = [.. state.State.Undispatched, advisory.Id],
+        });
+        await DispatchAsync([advisory]);
+        return advisory;
+    }
+
+    private async Task DispatchAsync(IReadOnlyList<Advisory> advisories)
+    {
+        var current = await GrainFactory.GetGrain<IPolicyGrain>(IPolicyGrain.NodePolicy).GetPolicyAsync();
+        foreach (var peer in peers.Peers.Where(p => SharingEvaluator.MayReceiveAdvisories(current, p.AsCaller)))
+        {
+            var items = advisories
+                .Select(a => new OutboxItem(a.Id, OutboxKinds.Advisory, DeliveryItems.ForAdvisory(a).ToByteArray(), current.Version, clock.GetUtcNow()))
+                .ToList();
+            await GrainFactory.GetGrain<IOutboxGrain>(peer.Code).EnqueueAsync(items, []);
+        }
+        var done = advisories.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        await state.CommitAsync(state.State with { Undispatched = [.. state.State.Undispatched.Where(id => !done.Contains(id))] });
+    }
+
+    private static bool Add<T>(List<T> list, T item)
+    {
+        list.Add(item);
+        return true;
+    }
+}

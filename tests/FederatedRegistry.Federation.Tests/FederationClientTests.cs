@@ -1,0 +1,256 @@
+using FederatedRegistry.Contracts.V1;
+using FederatedRegistry.Federation.Tests.Support;
+using Grpc.Core;
+
+namespace FederatedRegistry.Federation.Tests;
+
+/// <summary>Kenya's client against France served over a real HTTP/2 channel on a loopback port.</summary>
+public sealed class FederationClientTests(LoopbackPeer france) : IClassFixture<LoopbackPeer>, IDisposable
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+
+    private readonly FederationClient _client = new(
+        new PeerDirectory([TestPeers.National("FR", TestPeers.France, france.Address), TestPeers.ObserverPeer("INTL", TestPeers.Observer)]),
+        TestPeers.Signer(TestPeers.Kenya, "KE", TimeProvider.System),
+        TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System));
+
+    private Peer France => _client.Directory.Peers.Single(p => p.Code == "FR");
+
+    private static DateTime Deadline => DateTime.UtcNow + Generous;
+
+    public void Dispose() => _client.Dispose();
+
+    private Task<Opened<SummaryAnswer>> Summary(string dataset, TimeSpan? within = null) =>
+        _client.QuerySummaryAsync(France, dataset, ["risk_tier"], 2, DateTime.UtcNow + (within ?? Generous), CancellationToken.None);
+
+    [Fact]
+    public async Task QuerySummaryAsync_SendsASignedQueryForThePeer_AndGivesItsVerifiedAnswer()
+    {
+        var answer = await _client.QuerySummaryAsync(France, "systems", ["risk_tier", "category"], 2, Deadline, CancellationToken.None);
+
+        Assert.Equal("FR", answer.Origin);
+        Assert.Equal(4, answer.PolicyVersion);
+        Assert.Equal("systems", answer.Payload.Dataset);
+        Assert.Equal(12, Assert.Single(answer.Payload.Cells).Count);
+        var sent = france.Received[answer.Payload.Nonce];
+        Assert.Equal("KE", sent.Origin);
+        Assert.Equal(2, sent.PolicyVersion);
+        var query = Assert.IsType<SummaryQuery>(sent.Payload);
+        Assert.Equal("FR", query.Recipient);
+        Assert.Equal(["risk_tier", "category"], query.Dimensions);
+        Assert.Matches("^[0-9a-f]{32}$", query.Nonce);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_TwoQueries_CarryDifferentNoncesAndAreBothBelieved()
+    {
+        var first = await Summary("systems");
+        var second = await Summary("systems");
+
+        Assert.NotEqual(first.Payload.Nonce, second.Payload.Nonce);
+        Assert.NotEqual(first.Envelope.Sequence, second.Envelope.Sequence);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_AnswerWithAnotherNonce_IsRefusedAsWrongNonce()
+    {
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() => Summary(Misbehaviour.WrongNonce));
+
+        Assert.Equal("wrong_nonce", e.Reason);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_EarlierAnswerReplayed_IsRefusedAsWrongNonce()
+    {
+        await Summary("incidents");
+
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() => Summary(Misbehaviour.ReplaysAnEarlierAnswer));
+
+        Assert.Equal("wrong_nonce", e.Reason);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_AnswerSignedByAnotherKnownPeer_IsRefusedAsWrongOrigin()
+    {
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() => Summary(Misbehaviour.SignedByAnotherPeer));
+
+        Assert.Equal("wrong_origin", e.Reason);
+        Assert.Contains("INTL", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_AnswerSignedWithAKeyNotTrustedForThePeer_IsRefusedAsUnknownKey()
+    {
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() => Summary(Misbehaviour.SignedByAStranger));
+
+        Assert.Equal("unknown_key", e.Reason);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_AnswerOfAnotherType_IsRefusedAsWrongPayload()
+    {
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() => Summary(Misbehaviour.WrongAnswerType));
+
+        Assert.Equal("wrong_payload", e.Reason);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_StaleAnswer_IsRefusedAsExpired()
+    {
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() => Summary(Misbehaviour.StaleAnswer));
+
+        Assert.Equal("expired", e.Reason);
+    }
+
+    [Theory]
+    [InlineData(Misbehaviour.Unauthenticated, StatusCode.Unauthenticated, "rejected")]
+    [InlineData(Misbehaviour.Denied, StatusCode.PermissionDenied, "denied")]
+    public async Task QuerySummaryAsync_PeerRefusing_FailsWithItsStatus_WhichFanOutClassifies(string behaviour, StatusCode status, string reason)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => Summary(behaviour));
+
+        Assert.Equal(status, e.StatusCode);
+        Assert.Equal(reason, FanOut.Classify("FR", e, deadlinePassed: false).Reason);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_PeerThatNeverAnswers_FailsAtTheDeadline()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => Summary(Misbehaviour.NeverAnswers, within: TimeSpan.FromMilliseconds(300)));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
+        Assert.Equal("deadline_exceeded", FanOut.Classify("FR", e, deadlinePassed: false).Reason);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_PeerThatIsDown_FailsAsUnavailable()
+    {
+        using var client = new FederationClient(TestPeers.KenyasDirectory(), TestPeers.Signer(TestPeers.Kenya, "KE", TimeProvider.System),
+            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System));
+        var down = client.Directory.Peers.Single(p => p.Code == "FR");
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            client.QuerySummaryAsync(down, "systems", ["risk_tier"], 1, Deadline, CancellationToken.None));
+
+        Assert.Equal("unavailable", FanOut.Classify("FR", e, deadlinePassed: false).Reason);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_PeerThatDoesNotKnowThisNode_RefusesItsQuery()
+    {
+        using var stranger = new FederationClient(_client.Directory, TestPeers.Signer(TestPeers.Mallory, "DE", TimeProvider.System),
+            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System));
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            stranger.QuerySummaryAsync(France, "systems", ["risk_tier"], 1, Deadline, CancellationToken.None));
+
+        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        Assert.StartsWith("unknown_origin", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FanOut_OverRealPeers_GathersTheAnswerOfTheLiveOneAndTheFailureOfTheDeadOne()
+    {
+        var peers = new[] { France, _client.Directory.Peers.Single(p => p.Code == "INTL") };
+
+        var result = await FanOut.AskAllAsync(peers, Generous,
+            (peer, due, ct) => _client.QuerySummaryAsync(peer, "systems", ["risk_tier"], 2, due, ct), CancellationToken.None);
+
+        Assert.Equal("FR", Assert.Single(result.Answers).Peer.Code);
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal(("INTL", "unavailable"), (failure.Node, failure.Reason));
+    }
+
+    [Fact]
+    public async Task LookupProductAsync_SendsTheProductToThePeer_AndGivesItsVerifiedRecords()
+    {
+        var answer = await _client.LookupProductAsync(France, "acme.example/triage", 2, Deadline, CancellationToken.None);
+
+        var record = Assert.Single(answer.Payload.Records);
+        Assert.Equal("acme.example/triage", RecordStructs.String(record, "product_id"));
+        Assert.Equal("FR", RecordStructs.String(record, "recipient"));
+        Assert.IsType<ProductQuery>(france.Received[answer.Payload.Nonce].Payload);
+    }
+
+    [Fact]
+    public async Task LookupProductAsync_AnswerWithoutTheNonce_IsRefusedAsWrongNonce()
+    {
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() =>
+            _client.LookupProductAsync(France, Misbehaviour.WrongNonce, 2, Deadline, CancellationToken.None));
+
+        Assert.Equal("wrong_nonce", e.Reason);
+    }
+
+    [Fact]
+    public async Task QueryRecordsAsync_SetsRecipientAndNonceOnACopy_LeavingTheCallersQueryAlone()
+    {
+        var query = new RecordsQuery { Dataset = "incidents", ProductId = "acme.example/triage", PageSize = 5, PageToken = "p2", Recipient = "XX", Nonce = "mine" };
+        var before = query.Clone();
+
+        var answer = await _client.QueryRecordsAsync(France, query, 2, Deadline, CancellationToken.None);
+
+        Assert.Equal(before, query);
+        var sent = Assert.IsType<RecordsQuery>(france.Received[answer.Payload.Nonce].Payload);
+        Assert.Equal("FR", sent.Recipient);
+        Assert.NotEqual("mine", sent.Nonce);
+        Assert.Equal(("incidents", "acme.example/triage", 5, "p2"), (sent.Dataset, sent.ProductId, sent.PageSize, sent.PageToken));
+        Assert.Equal("next", answer.Payload.NextPageToken);
+    }
+
+    [Fact]
+    public async Task QueryRecordsAsync_AnswerWithAnAlteredNonce_IsRefusedAsWrongNonce()
+    {
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() =>
+            _client.QueryRecordsAsync(France, new RecordsQuery { Dataset = "systems", PageToken = Misbehaviour.WrongNonce }, 2, Deadline, CancellationToken.None));
+
+        Assert.Equal("wrong_nonce", e.Reason);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_SendsTheItemsInOneSignedBatch_AndGivesTheVerifiedReceipt()
+    {
+        var alertId = "KE-INC-" + Guid.NewGuid().ToString("N");
+        DeliveryItem[] items =
+        [
+            new() { Alert = new AlertNotice { AlertId = alertId, PolicyVersion = 2 } },
+            new() { Acknowledgement = new AlertAcknowledgement { AlertId = "FR-INC-1" } },
+        ];
+
+        var receipt = await _client.DeliverAsync(France, items, 2, Generous, CancellationToken.None);
+
+        Assert.Equal("FR", receipt.Origin);
+        Assert.Equal([alertId, "ack:FR-INC-1"], receipt.Payload.Accepted);
+        var batch = Assert.IsType<DeliveryBatch>(france.Received[alertId].Payload);
+        Assert.Equal("FR", batch.Recipient);
+        Assert.Equal(items, batch.Items);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_ReceiptSignedByAnotherPeer_IsRefusedAsWrongOrigin()
+    {
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() => _client.DeliverAsync(France,
+            [new DeliveryItem { Alert = new AlertNotice { AlertId = Misbehaviour.SignedByAnotherPeer } }], 2, Generous, CancellationToken.None));
+
+        Assert.Equal("wrong_origin", e.Reason);
+    }
+
+    /// <summary>A fresh receipt of an earlier delivery passed off for a new one would make the outbox drop items the peer never received.</summary>
+    [Fact]
+    public async Task DeliverAsync_ReceiptOfAnEarlierBatchReplayed_IsRefused()
+    {
+        await _client.DeliverAsync(France, [new DeliveryItem { Alert = new AlertNotice { AlertId = "KE-INC-" + Guid.NewGuid().ToString("N") } }],
+            2, Generous, CancellationToken.None);
+
+        await Assert.ThrowsAsync<FederationRejectedException>(() => _client.DeliverAsync(France,
+            [new DeliveryItem { Alert = new AlertNotice { AlertId = Misbehaviour.ReplaysAnEarlierAnswer } }], 2, Generous, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetPeerInfoAsync_GivesThePeersSelfDescription()
+    {
+        var info = await _client.GetPeerInfoAsync(France, Deadline, CancellationToken.None);
+
+        Assert.Equal(("FR", "national", TestPeers.France.KeyId), (info.Code, info.Role, info.KeyId));
+        Assert.Equal(TestPeers.France.PublicKey.ToBase64(), info.PublicKey);
+    }
+}
