@@ -49,7 +49,7 @@ public static class DemoFederation
         {
             foreach (var node in federation.Nodes)
             {
-                Console.WriteLine($"{node.Code} http={node.Http} grpc={node.Grpc}");
+                Console.WriteLine($"{node.Code} http={node.Http.ToString().TrimEnd('/')} grpc={node.Grpc.ToString().TrimEnd('/')}");
             }
             Console.Out.Flush();
             try
@@ -108,6 +108,9 @@ public static class DemoFederation
                     ["Orleans:GatewayPort"] = endpoints[i].Gateway.ToString(CultureInfo.InvariantCulture),
                     ["Sharing:PolicyFile"] = policyFile,
                     ["Federation:KeyFile"] = null,
+                    // Stdout carries only the node lines; logs go to stderr, quiet unless asked for.
+                    ["Logging:Console:LogToStandardErrorThreshold"] = "Trace",
+                    ["Logging:LogLevel:Default"] = configuration["Demo:LogLevel"] ?? "Warning",
                 };
                 var peer = 0;
                 for (var j = 0; j < Nodes.Length; j++)

@@ -130,6 +130,17 @@ internal static class DemoSeed
                 .DistinctBy(p => p.Provider.Slug);
             foreach (var (provider, established) in providers)
             {
+                // A run interrupted before its first registration left providers behind: take them as they are.
+                var id = Domain.Identifiers.ProviderId(Code, provider.Slug);
+                try
+                {
+                    await client.GetProviderAsync(new GetProviderRequest { Id = id }, cancellationToken: ct);
+                    _providerIds[provider.Slug] = id;
+                    continue;
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+                {
+                }
                 var created = await CallAsync($"CreateProvider {provider.Slug}", o => client.CreateProviderAsync(new CreateProviderRequest
                 {
                     Slug = provider.Slug,
