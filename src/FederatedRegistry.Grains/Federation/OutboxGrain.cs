@@ -1,5 +1,6 @@
 using FederatedRegistry.Contracts.V1;
 using FederatedRegistry.Federation;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -27,6 +28,7 @@ public sealed class OutboxGrain(
     FederationClient client,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<OutboxGrain> logger) : Grain, IOutboxGrain
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -110,6 +112,9 @@ public sealed class OutboxGrain(
             return;
         }
         _delivering = true;
+        // A silo shutting down deactivates the outbox only once this callback returns, so the host's stopping signal,
+        // not OnDeactivateAsync, is what ends a wait for a peer that is away.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timerToken, lifetime.ApplicationStopping);
         try
         {
             if (!client.Directory.TryGet(PeerCode, out var peer))
@@ -124,13 +129,13 @@ public sealed class OutboxGrain(
                 logger.LogInformation("Delivery to {Peer} failed ({Error}); retrying in {Delay}", PeerCode, _lastError, delay);
                 return ValueTask.CompletedTask;
             });
-            while (state.State.Pending.Count > 0 && !_stopping.IsCancellationRequested)
+            while (state.State.Pending.Count > 0 && !stop.IsCancellationRequested)
             {
                 var batch = state.State.Pending.Take(Math.Max(1, options.Value.MaxBatchSize)).ToList();
                 var items = batch.Select(i => DeliveryItem.Parser.ParseFrom(i.Item)).ToList();
                 var policyVersion = batch.Max(i => i.PolicyVersion);
                 // Continuing on the captured context keeps the retries, and the fields they touch, on the grain's scheduler.
-                var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, _stopping.Token);
+                var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true, stop.Token);
                 try
                 {
                     await pipeline.ExecuteAsync(
@@ -148,7 +153,7 @@ public sealed class OutboxGrain(
                 await DeliveredAsync(batch);
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Deactivating: what is left stays queued and is sent by the next activation.
         }
