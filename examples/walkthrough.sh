@@ -4,13 +4,30 @@
 # summary show it all. Exits non-zero at the first answer that is not the expected one.
 #
 #   examples/walkthrough.sh [HTTP_URL]      (default http://127.0.0.1:5080)
+#
+# It obtains development tokens itself with `fedreg-node token` (Development nodes only), from the node's data
+# directory: FEDREG_DATA_DIRECTORY, by default the single Development node's (src/FederatedRegistry.Node/data);
+# for the demo's KE node use FEDREG_DATA_DIRECTORY=src/FederatedRegistry.Node/data/KE.
 set -euo pipefail
 
 node="${1:-http://127.0.0.1:5080}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-for tool in curl jq; do
+repo="$(cd "$here/.." && pwd)"
+data="$(realpath -m "${FEDREG_DATA_DIRECTORY:-$repo/src/FederatedRegistry.Node/data}")"
+for tool in curl jq dotnet; do
   command -v "$tool" >/dev/null || { echo "walkthrough: $tool is required" >&2; exit 2; }
 done
+
+# mint ROLE [PROVIDER_ID] — a development token from the node's data directory.
+mint() {
+  local args=(token --role "$1" --subject walkthrough --Node:DataDirectory "$data")
+  [[ $# -gt 1 ]] && args+=(--provider-id "$2")
+  ASPNETCORE_ENVIRONMENT=Development dotnet run --project "$repo/src/FederatedRegistry.Node" --no-launch-profile -v q -- "${args[@]}"
+}
+echo "== development tokens from $data"
+authority_token=$(mint authority)
+provider_token=$(mint provider KE-PRV-acme-health)
+token=$authority_token
 
 body=$(mktemp)
 trap 'rm -f "$body"' EXIT
@@ -20,7 +37,7 @@ call() {
   local method=$1 path=$2 file="" status
   shift 2
   if [[ $# -gt 0 && -f "$here/$1" ]]; then file="$here/$1"; shift; fi
-  local args=(-sS -o "$body" -w '%{http_code}' -X "$method" -H 'content-type: application/json')
+  local args=(-sS -o "$body" -w '%{http_code}' -X "$method" -H 'content-type: application/json' -H "authorization: Bearer $token")
   [[ -n $file ]] && args+=(--data-binary "@$file")
   status=$(curl "${args[@]}" "$node$path") || { echo "walkthrough: $method $path: no answer from $node" >&2; exit 1; }
   for expected in "$@"; do
@@ -51,7 +68,8 @@ step "a provider registers (409 when a previous run created it)"
 provider=$(call POST /v1/providers provider.json 200 409)
 expect '(.id == "KE-PRV-acme-health") or (.code == 6)' "$provider" "provider KE-PRV-acme-health exists"
 
-step "the provider registers an AI system, submitted for review"
+step "the provider registers an AI system, submitted for review (with its own token)"
+token=$provider_token
 product=$(jq -r .productId "$here/system.json")
 system=$(call POST /v1/systems system.json 200 409)
 if [[ $(jq -r .code <<<"$system") == 6 ]]; then
@@ -63,6 +81,7 @@ fi
 id=$(jq -r .id <<<"$system")
 expect '.id | startswith("KE-SYS-")' "$system" "registration $id"
 
+token=$authority_token
 if [[ $(jq -r .status <<<"$system") == SYSTEM_STATUS_SUBMITTED ]]; then
   step "the authority starts the review, then registers it as high risk"
   reviewed=$(call POST "/v1/systems/$id:decide" start-review.json 200)
@@ -80,18 +99,27 @@ versions=$(call GET "/v1/systems/$id/versions" 200)
 expect '[.versions[].version] == [range(1; (.versions|length)+1)] and (.versions|length) >= 3' "$versions" "versions 1..n"
 
 step "bad input is answered with the fields at fault"
-bad=$(curl -sS -X POST -H 'content-type: application/json' -d '{"productId":"not a product","details":{"markets":["kenya"]}}' -w '\n%{http_code}' "$node/v1/systems")
+bad=$(curl -sS -X POST -H 'content-type: application/json' -H "authorization: Bearer $token" -d '{"productId":"not a product","details":{"markets":["kenya"]}}' -w '\n%{http_code}' "$node/v1/systems")
 [[ $(tail -n1 <<<"$bad") == 400 ]] || { echo "walkthrough: bad input was not answered 400: $bad" >&2; exit 1; }
 expect '[.details[].fieldViolations[].field] | (index("product_id") != null and index("details.markets[0]") != null)' "$(head -n -1 <<<"$bad")" "400 names product_id and details.markets[0]"
 
-step "someone reports an incident with the product"
+step "the provider reports an incident with the product"
+token=$provider_token
 incident=$(call POST /v1/incidents incident.json 200)
+token=$authority_token
 incident_id=$(jq -r .id <<<"$incident")
 expect '.status == "INCIDENT_STATUS_REPORTED" and .crossBorder and .deadlineRule == "serious"' "$incident" "incident $incident_id, cross-border, 15-day rule"
 
 step "the authority triages it"
 triaged=$(call POST "/v1/incidents/$incident_id:transition" transition.json 200)
 expect '.status == "INCIDENT_STATUS_TRIAGED" and .version == 2' "$triaged" "triaged"
+
+step "without a token, only the public register"
+token=""
+public=$(call GET "/v1/systems/$id" 200)
+expect '.details.assessment == null' "$public" "the public view has no assessment evidence"
+call POST /v1/incidents incident.json 401 >/dev/null && echo "  ok: reporting without a token is refused (401)"
+token=$authority_token
 
 step "listings and the summary"
 listed=$(call GET "/v1/systems?status=SYSTEM_STATUS_REGISTERED&category=CATEGORY_HEALTH" 200)

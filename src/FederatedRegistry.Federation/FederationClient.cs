@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net.Security;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using FederatedRegistry.Contracts.V1;
 using Google.Protobuf;
 using Grpc.Core;
@@ -9,14 +11,20 @@ namespace FederatedRegistry.Federation;
 
 /// <summary>
 /// Calls peers' federation services: signs each request, verifies each answer (origin, signature, freshness, and that
-/// it answers this very request), and hands back only verified payloads. One HTTP/2 channel per peer, kept open.
+/// it answers this very request), and hands back only verified payloads. One HTTP/2 channel per peer, kept open, over
+/// mutual TLS: the node presents its own certificate and believes a server only when the certificate pinned for that
+/// peer accepts it.
 /// </summary>
-public sealed class FederationClient(PeerDirectory directory, FederationSigner signer, FederationVerifier verifier) : IDisposable
+public sealed class FederationClient(PeerDirectory directory, FederationSigner signer, FederationVerifier verifier,
+    NodeCertificate certificate, TimeProvider time) : IDisposable
 {
     /// <summary>How long a connection attempt to a peer may take: a peer that is down should fail fast, not at the deadline.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<string, Lazy<GrpcChannel>> _channels = new(StringComparer.Ordinal);
+
+    // Why the last server certificate of each peer was refused, until the failed call reports it.
+    private readonly ConcurrentDictionary<string, string> _refusedServers = new(StringComparer.Ordinal);
 
     public PeerDirectory Directory { get; } = directory;
 
@@ -26,7 +34,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
     {
         var query = new SummaryQuery { Recipient = peer.Code, Dataset = dataset, Nonce = NewNonce() };
         query.Dimensions.Add(dimensions);
-        var reply = await ClientFor(peer).QuerySummaryAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct);
+        var reply = await CallAsync(peer, c => c.QuerySummaryAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
         var answer = Expect(peer, verifier.Open(reply, SummaryAnswer.Parser));
         CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
         return answer;
@@ -36,7 +44,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
     public async Task<Opened<RecordsAnswer>> LookupProductAsync(Peer peer, string productId, int policyVersion, DateTime deadline, CancellationToken ct)
     {
         var query = new ProductQuery { Recipient = peer.Code, ProductId = productId, Nonce = NewNonce() };
-        var reply = await ClientFor(peer).LookupProductAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct);
+        var reply = await CallAsync(peer, c => c.LookupProductAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
         var answer = Expect(peer, verifier.Open(reply, RecordsAnswer.Parser));
         CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
         return answer;
@@ -48,7 +56,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
         query = query.Clone();
         query.Recipient = peer.Code;
         query.Nonce = NewNonce();
-        var reply = await ClientFor(peer).QueryRecordsAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct);
+        var reply = await CallAsync(peer, c => c.QueryRecordsAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
         var answer = Expect(peer, verifier.Open(reply, RecordsAnswer.Parser));
         CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
         return answer;
@@ -59,7 +67,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
     {
         var batch = new DeliveryBatch { Recipient = peer.Code, Nonce = NewNonce() };
         batch.Items.Add(items);
-        var reply = await ClientFor(peer).DeliverAsync(signer.Sign(batch, policyVersion), deadline: DateTime.UtcNow + timeout, cancellationToken: ct);
+        var reply = await CallAsync(peer, c => c.DeliverAsync(signer.Sign(batch, policyVersion), deadline: DateTime.UtcNow + timeout, cancellationToken: ct));
         var receipt = Expect(peer, verifier.Open(reply, DeliveryReceipt.Parser));
         CheckNonce(peer, batch.Nonce, receipt.Payload.Nonce);
         // The outbox drops what the receipt covers: it must cover exactly what was sent.
@@ -74,7 +82,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
 
     /// <summary>The peer's self-description (unsigned, informative).</summary>
     public async Task<PeerInfo> GetPeerInfoAsync(Peer peer, DateTime deadline, CancellationToken ct) =>
-        await ClientFor(peer).GetPeerInfoAsync(new PeerInfoRequest(), deadline: deadline, cancellationToken: ct);
+        await CallAsync(peer, c => c.GetPeerInfoAsync(new PeerInfoRequest(), deadline: deadline, cancellationToken: ct));
 
     public void Dispose()
     {
@@ -84,8 +92,30 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
         }
     }
 
-    private Contracts.V1.Federation.FederationClient ClientFor(Peer peer) =>
-        new(_channels.GetOrAdd(peer.Code, _ => new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress(peer.Address, new GrpcChannelOptions
+    // A server certificate that the peer's pin refuses ends the handshake before anything is sent: reported as a
+    // rejection that names the pin, rather than as the peer being away.
+    private async Task<T> CallAsync<T>(Peer peer, Func<Contracts.V1.Federation.FederationClient, AsyncUnaryCall<T>> call)
+    {
+        var client = ClientFor(peer);
+        try
+        {
+            return await call(client);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Internal or StatusCode.Unavailable && _refusedServers.TryRemove(peer.Code, out var reason))
+        {
+            throw new FederationRejectedException("untrusted_peer",
+                $"{peer.Code} at {peer.Address} presented a TLS certificate that its pin ({peer.Certificate}) does not accept: {reason}; nothing was sent.");
+        }
+    }
+
+    private Contracts.V1.Federation.FederationClient ClientFor(Peer peer)
+    {
+        if (peer.Address.Scheme != Uri.UriSchemeHttps)
+        {
+            // Without TLS the peer's certificate could not be checked, nor this node's presented.
+            throw new FederationRejectedException("not_tls", $"{peer.Code}'s address {peer.Address} is not https; peers are called over mutual TLS only.");
+        }
+        return new(_channels.GetOrAdd(peer.Code, _ => new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress(peer.Address, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
             {
@@ -94,9 +124,32 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
                 KeepAlivePingDelay = TimeSpan.FromSeconds(60),
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+                SslOptions = TlsFor(peer),
             },
             MaxReceiveMessageSize = 16 * 1024 * 1024,
         }))).Value);
+    }
+
+    private SslClientAuthenticationOptions TlsFor(Peer peer) => new()
+    {
+        ClientCertificates = [certificate.Certificate],
+        // Always this node's certificate, whatever issuers the server lists: peers pin it rather than trust an issuer.
+        LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate.Certificate,
+        // The pin configured for this peer is the only judge: not the system trust store, not the host name.
+        RemoteCertificateValidationCallback = (_, presented, chain, _) =>
+        {
+            var verdict = presented is null
+                ? new PinVerdict(PinMatch.NotThisPeer, "it presented none")
+                : peer.Certificate.Check(presented as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(presented.GetRawCertData()),
+                    time.GetUtcNow(), chain?.ChainPolicy.ExtraStore);
+            if (verdict.Match != PinMatch.Accepted)
+            {
+                _refusedServers[peer.Code] = verdict.Reason;
+            }
+            return verdict.Match == PinMatch.Accepted;
+        },
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+    };
 
     private static Opened<T> Expect<T>(Peer peer, Opened<T> opened) where T : IMessage<T>
     {

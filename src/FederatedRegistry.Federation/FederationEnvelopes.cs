@@ -70,8 +70,14 @@ public sealed record Opened<T>(SignedEnvelope Envelope, T Payload) where T : IMe
 public sealed class FederationVerifier(EnvelopeVerifier verifier)
 {
     /// <summary>Verifies form, origin, key, signature and freshness (no replay check).</summary>
+    /// <param name="message">The signed message.</param>
+    /// <param name="parser">The payload type expected.</param>
+    /// <param name="sender">
+    /// The peer the connection authenticated (by its TLS client certificate), when known: a message signed as any other
+    /// node is refused as wrong_origin, so that one peer cannot pass on another's messages as if it were that peer.
+    /// </param>
     /// <exception cref="FederationRejectedException">The message is not to be believed; the message says why.</exception>
-    public Opened<T> Open<T>(SignedMessage message, MessageParser<T> parser) where T : IMessage<T>
+    public Opened<T> Open<T>(SignedMessage message, MessageParser<T> parser, string? sender = null) where T : IMessage<T>
     {
         ArgumentNullException.ThrowIfNull(message);
         var verdict = verifier.Verify(message.Envelope.Span);
@@ -79,13 +85,21 @@ public sealed class FederationVerifier(EnvelopeVerifier verifier)
         {
             throw new FederationRejectedException(RejectionName(verdict.Rejection!.Value), verdict.Message);
         }
+        if (sender is not null && !string.Equals(verdict.Envelope!.Origin, sender, StringComparison.Ordinal))
+        {
+            throw new FederationRejectedException("wrong_origin",
+                $"The message is signed as {verdict.Envelope.Origin}, but it came over {sender}'s connection (its TLS client certificate); a peer sends only its own messages.");
+        }
         return Read(verdict.Envelope!, parser);
     }
 
-    /// <summary>As <see cref="Open{T}"/>, and refuses an envelope whose origin and sequence <paramref name="seen"/> has met before.</summary>
-    public Opened<T> OpenOnce<T>(SignedMessage message, MessageParser<T> parser, RecentEnvelopes seen) where T : IMessage<T>
+    /// <summary>
+    /// As <see cref="Open{T}"/>, and refuses an envelope whose origin and sequence <paramref name="seen"/> has met before.
+    /// A message refused for any other reason is not recorded, so it cannot use up the real sender's sequence number.
+    /// </summary>
+    public Opened<T> OpenOnce<T>(SignedMessage message, MessageParser<T> parser, RecentEnvelopes seen, string? sender = null) where T : IMessage<T>
     {
-        var opened = Open(message, parser);
+        var opened = Open(message, parser, sender);
         if (!seen.TryRecord(opened.Envelope))
         {
             throw new FederationRejectedException("replayed",

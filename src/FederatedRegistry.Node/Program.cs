@@ -8,6 +8,10 @@ try
     {
         return await DemoFederation.RunAsync(args[1..]);
     }
+    if (args.Length > 0 && args[0] == TokenCommand.Command)
+    {
+        return TokenCommand.Run(args[1..], Console.Out, Console.Error);
+    }
     await NodeHost.Build(args).RunAsync();
     return 0;
 }

@@ -4,7 +4,7 @@ using Grpc.Core;
 
 namespace FederatedRegistry.Federation.Tests;
 
-/// <summary>Kenya's client against France served over a real HTTP/2 channel on a loopback port.</summary>
+/// <summary>Kenya's client against France served over a real HTTP/2 channel with mutual TLS on a loopback port.</summary>
 public sealed class FederationClientTests(LoopbackPeer france) : IClassFixture<LoopbackPeer>, IDisposable
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
@@ -12,7 +12,9 @@ public sealed class FederationClientTests(LoopbackPeer france) : IClassFixture<L
     private readonly FederationClient _client = new(
         new PeerDirectory([TestPeers.National("FR", TestPeers.France, france.Address), TestPeers.ObserverPeer("INTL", TestPeers.Observer)]),
         TestPeers.Signer(TestPeers.Kenya, "KE", TimeProvider.System),
-        TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System));
+        TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System),
+        TestPeers.KenyaCertificate,
+        TimeProvider.System);
 
     private Peer France => _client.Directory.Peers.Single(p => p.Code == "FR");
 
@@ -126,7 +128,7 @@ public sealed class FederationClientTests(LoopbackPeer france) : IClassFixture<L
     public async Task QuerySummaryAsync_PeerThatIsDown_FailsAsUnavailable()
     {
         using var client = new FederationClient(TestPeers.KenyasDirectory(), TestPeers.Signer(TestPeers.Kenya, "KE", TimeProvider.System),
-            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System));
+            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System), TestPeers.KenyaCertificate, TimeProvider.System);
         var down = client.Directory.Peers.Single(p => p.Code == "FR");
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
@@ -138,14 +140,74 @@ public sealed class FederationClientTests(LoopbackPeer france) : IClassFixture<L
     [Fact]
     public async Task QuerySummaryAsync_PeerThatDoesNotKnowThisNode_RefusesItsQuery()
     {
+        // With a certificate France pins (Kenya's), so that the signature is what is judged.
         using var stranger = new FederationClient(_client.Directory, TestPeers.Signer(TestPeers.Mallory, "DE", TimeProvider.System),
-            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System));
+            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System), TestPeers.KenyaCertificate, TimeProvider.System);
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
             stranger.QuerySummaryAsync(France, "systems", ["risk_tier"], 1, Deadline, CancellationToken.None));
 
         Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
         Assert.StartsWith("unknown_origin", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_ClientCertificateThePeerDoesNotPin_IsRefusedInTheHandshake_AndNothingIsBelieved()
+    {
+        var believed = france.Received.Count;
+        using var unpinned = new FederationClient(_client.Directory, TestPeers.Signer(TestPeers.Kenya, "KE", TimeProvider.System),
+            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System), TestPeers.Certificate("KE"), TimeProvider.System);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            unpinned.QuerySummaryAsync(France, "systems", ["risk_tier"], 1, Deadline, CancellationToken.None));
+
+        Assert.Equal("unavailable", FanOut.Classify("FR", e, deadlinePassed: false).Reason);
+        Assert.Equal(believed, france.Received.Count);
+        Assert.Contains(france.RefusedCertificates, r => r.StartsWith("CN=KE: it is no peer's pinned certificate", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_ServerWhoseCertificateIsNotThePinnedOne_IsNotCalled()
+    {
+        // Kenya's directory expects Mallory's certificate at France's address: France's own certificate is not believed.
+        var impostor = new Peer("FR", Domain.Sharing.NodeRole.National, france.Address, TestPeers.France.PublicKey,
+            PeerCertificatePin.Of(TestPeers.MalloryCertificate.Certificate));
+        using var client = new FederationClient(new PeerDirectory([impostor]), TestPeers.Signer(TestPeers.Kenya, "KE", TimeProvider.System),
+            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System), TestPeers.KenyaCertificate, TimeProvider.System);
+        var query = new RecordsQuery { Dataset = "systems", PageToken = "never-sent-" + Guid.NewGuid().ToString("N") };
+
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() => client.QueryRecordsAsync(impostor, query, 1, Deadline, CancellationToken.None));
+
+        Assert.Equal("untrusted_peer", e.Reason);
+        Assert.Contains("presented a TLS certificate that its pin (SHA-256 " + TestPeers.MalloryCertificate.Sha256 + ") does not accept: its SHA-256 is not the pinned one", e.Message, StringComparison.Ordinal);
+        Assert.Equal("rejected", FanOut.Classify("FR", e, deadlinePassed: false).Reason);
+        Assert.DoesNotContain(france.Received.Values, r => r.Payload is RecordsQuery q && q.PageToken == query.PageToken);
+    }
+
+    [Fact]
+    public async Task QuerySummaryAsync_SignedAsAnotherPeerThanTheClientCertificates_IsRefusedAsWrongOrigin()
+    {
+        // Kenya's certificate, INTL's key: a peer passing on another's message as its own.
+        using var relay = new FederationClient(_client.Directory, TestPeers.Signer(TestPeers.Observer, "INTL", TimeProvider.System),
+            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System), TestPeers.KenyaCertificate, TimeProvider.System);
+        var query = new RecordsQuery { Dataset = "systems", PageToken = "relayed-" + Guid.NewGuid().ToString("N") };
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => relay.QueryRecordsAsync(France, query, 1, Deadline, CancellationToken.None));
+
+        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        Assert.StartsWith("wrong_origin: The message is signed as INTL, but it came over KE's connection", e.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(france.Received.Values, r => r.Payload is RecordsQuery q && q.PageToken == query.PageToken);
+    }
+
+    [Fact]
+    public async Task Calls_ToAnAddressWithoutTls_AreRefusedBeforeAnyConnection()
+    {
+        var plain = TestPeers.National("FR", TestPeers.France, new Uri("http://127.0.0.1:1"));
+
+        var e = await Assert.ThrowsAsync<FederationRejectedException>(() =>
+            _client.QuerySummaryAsync(plain, "systems", ["risk_tier"], 1, Deadline, CancellationToken.None));
+
+        Assert.Equal("not_tls", e.Reason);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using FederatedRegistry.Domain.Sharing;
 using FederatedRegistry.Domain.Signing;
 using FederatedRegistry.Federation.Tests.Support;
@@ -15,8 +16,9 @@ public sealed class PeerDirectoryTests
     {
         Code = "FR",
         Role = "national",
-        Address = "http://127.0.0.1:5181",
+        Address = "https://127.0.0.1:5182",
         PublicKey = TestPeers.France.PublicKey.ToPem(),
+        CertificateSha256 = TestPeers.FranceCertificate.Sha256,
     };
 
     private static PeerOptions Intl() => new()
@@ -25,12 +27,13 @@ public sealed class PeerDirectoryTests
         Role = "observer",
         Address = "https://intl.example:5443",
         PublicKey = TestPeers.Observer.PublicKey.ToBase64(),
+        Certificate = TestPeers.ObserverCertificate.Certificate.ExportCertificatePem(),
     };
 
     private static (PeerDirectory Directory, List<string> Failures) Read(params PeerOptions[] entries)
     {
         var failures = new List<string>();
-        var directory = PeerDirectory.FromOptions(entries, Self, OwnKey, failures);
+        var directory = PeerDirectory.FromOptions(entries, Self, OwnKey, failures, TestPeers.KenyaCertificate.Certificate);
         return (directory, failures);
     }
 
@@ -51,13 +54,15 @@ public sealed class PeerDirectoryTests
         Assert.Equal(["FR", "INTL"], directory.Peers.Select(p => p.Code));
         var fr = directory.Peers[0];
         Assert.Equal(NodeRole.National, fr.Role);
-        Assert.Equal(new Uri("http://127.0.0.1:5181"), fr.Address);
+        Assert.Equal(new Uri("https://127.0.0.1:5182"), fr.Address);
         Assert.Equal(TestPeers.France.PublicKey, fr.Key);
+        Assert.Equal(TestPeers.FranceCertificate.Sha256, fr.Certificate.FingerprintHex);
         Assert.Equal("national", fr.RoleName);
         Assert.Equal(new Caller("FR", NodeRole.National), fr.AsCaller);
         var intl = directory.Peers[1];
         Assert.Equal(NodeRole.Observer, intl.Role);
         Assert.Equal(TestPeers.Observer.PublicKey, intl.Key);
+        Assert.Equal(TestPeers.ObserverCertificate.Sha256, intl.Certificate.FingerprintHex);
         Assert.Equal("observer", intl.RoleName);
     }
 
@@ -149,6 +154,7 @@ public sealed class PeerDirectoryTests
         var entry = France();
         entry.Code = Self;
         entry.PublicKey = TestPeers.Mallory.PublicKey.ToBase64();
+        entry.CertificateSha256 = TestPeers.MalloryCertificate.Sha256;
 
         var (directory, failure) = ReadFaultySecond(entry);
 
@@ -160,13 +166,13 @@ public sealed class PeerDirectoryTests
     public void FromOptions_CodeListedTwice_RefusesTheSecondEntry()
     {
         var again = France();
-        again.Address = "http://127.0.0.1:6000";
+        again.Address = "https://127.0.0.1:6000";
 
         var (directory, failure) = ReadFaultySecond(again);
 
         Assert.Equal("Federation:Peers:1:Code 'FR' is listed twice.", failure);
         var fr = Assert.Single(directory.Peers);
-        Assert.Equal(new Uri("http://127.0.0.1:5181"), fr.Address);
+        Assert.Equal(new Uri("https://127.0.0.1:5182"), fr.Address);
     }
 
     [Fact]
@@ -203,15 +209,16 @@ public sealed class PeerDirectoryTests
     [InlineData("peer.example")]
     [InlineData("ftp://peer.example/")]
     [InlineData("file:///tmp/peer")]
+    [InlineData("http://127.0.0.1:5181")]
     [InlineData("")]
-    public void FromOptions_AddressThatIsNoAbsoluteHttpUrl_IsRefusedNamingTheAddressSetting(string address)
+    public void FromOptions_AddressThatIsNoAbsoluteHttpsUrl_IsRefusedNamingTheAddressSetting(string address)
     {
         var entry = Intl();
         entry.Address = address;
 
         var (directory, failure) = ReadFaultySecond(entry);
 
-        Assert.StartsWith($"Federation:Peers:1:Address '{address}' must be the peer's federation endpoint as an absolute http:// or https:// URL",
+        Assert.StartsWith($"Federation:Peers:1:Address '{address}' must be the peer's federation endpoint as an absolute https:// URL",
             failure, StringComparison.Ordinal);
         Assert.Single(directory.Peers);
     }
@@ -311,14 +318,18 @@ public sealed class PeerDirectoryTests
             f => Assert.StartsWith("Federation:Peers:1:Code ", f, StringComparison.Ordinal),
             f => Assert.StartsWith("Federation:Peers:1:Role ", f, StringComparison.Ordinal),
             f => Assert.StartsWith("Federation:Peers:1:Address ", f, StringComparison.Ordinal),
-            f => Assert.StartsWith("Federation:Peers:1:PublicKey ", f, StringComparison.Ordinal));
+            f => Assert.StartsWith("Federation:Peers:1:PublicKey ", f, StringComparison.Ordinal),
+            f => Assert.StartsWith("Federation:Peers:1:CertificateSha256 is required", f, StringComparison.Ordinal));
         Assert.Single(directory.Peers);
     }
 
     [Fact]
     public void FromOptions_FaultyEntry_IsLeftOutWhileTheEntriesAroundItAreKept()
     {
-        var faulty = new PeerOptions { Code = "DE", Role = "national", Address = "not a url", PublicKey = TestPeers.Mallory.PublicKey.ToBase64() };
+        var faulty = new PeerOptions
+        {
+            Code = "DE", Role = "national", Address = "not a url", PublicKey = TestPeers.Mallory.PublicKey.ToBase64(), CertificateSha256 = TestPeers.MalloryCertificate.Sha256,
+        };
 
         var (directory, failures) = Read(France(), faulty, Intl());
 
@@ -335,10 +346,146 @@ public sealed class PeerDirectoryTests
         var faulty = Intl();
         faulty.Role = "boss";
 
-        var directory = PeerDirectory.FromOptions([faulty, France()], Self, OwnKey, failures);
+        var directory = PeerDirectory.FromOptions([faulty, France()], Self, OwnKey, failures, TestPeers.KenyaCertificate.Certificate);
 
         Assert.Equal(2, failures.Count);
         Assert.StartsWith("Federation:Peers:0:Role ", failures[1], StringComparison.Ordinal);
+        Assert.Equal(["FR"], directory.Peers.Select(p => p.Code));
+    }
+
+    // ---------- TLS certificate pins ----------
+
+    private static readonly X509Certificate2 Authority = FederatedRegistry.Testing.TestCertificates.Authority("Directory Test CA");
+
+    private static PeerOptions Pinned(Action<PeerOptions> pin)
+    {
+        var entry = Intl();
+        entry.Certificate = null;
+        pin(entry);
+        return entry;
+    }
+
+    [Fact]
+    public void FromOptions_PinByFingerprintCertificateOrCaAndSubject_EachRecognisesThePeersCertificate()
+    {
+        using var issued = FederatedRegistry.Testing.TestCertificates.Issue(Authority, "CN=INTL, O=Observatory", "urn:fedreg:node:INTL");
+        var pins = new (Action<PeerOptions>, X509Certificate2)[]
+        {
+            (e => e.CertificateSha256 = string.Join(':', TestPeers.ObserverCertificate.Sha256.ToUpperInvariant().Chunk(2).Select(c => new string(c))), TestPeers.ObserverCertificate.Certificate),
+            (e => e.Certificate = Convert.ToBase64String(TestPeers.ObserverCertificate.Certificate.RawData), TestPeers.ObserverCertificate.Certificate),
+            (e => (e.CaCertificate, e.Subject) = (Authority.ExportCertificatePem(), "urn:fedreg:node:INTL"), issued),
+            (e => (e.CaCertificate, e.Subject) = (Convert.ToBase64String(Authority.RawData), "CN=INTL,O=Observatory"), issued),
+        };
+        for (var i = 0; i < pins.Length; i++)
+        {
+            var (pin, certificate) = pins[i];
+            var (directory, failures) = Read(France(), Pinned(pin));
+
+            Assert.Empty(failures);
+            var verdict = directory.Identify(certificate, DateTimeOffset.UtcNow);
+            Assert.Equal((i, "INTL", ""), (i, verdict.Peer?.Code, verdict.Reason));
+            Assert.Equal((i, "FR"), (i, directory.Identify(TestPeers.FranceCertificate.Certificate, DateTimeOffset.UtcNow).Peer?.Code));
+        }
+    }
+
+    [Fact]
+    public void FromOptions_NoPin_IsRefusedNamingTheSettings()
+    {
+        var (directory, failure) = ReadFaultySecond(Pinned(_ => { }));
+
+        Assert.Equal("Federation:Peers:1:CertificateSha256 is required (or Federation:Peers:1:Certificate, or Federation:Peers:1:CaCertificate with :Subject): " +
+            "pin the peer's TLS certificate, e.g. with the certificate_sha256 its GET /v1/node shows.", failure);
+        Assert.Single(directory.Peers);
+    }
+
+    [Fact]
+    public void FromOptions_TwoPins_AreRefusedAsAlternatives()
+    {
+        var (_, failure) = ReadFaultySecond(Pinned(e => (e.CertificateSha256, e.CaCertificate, e.Subject) =
+            (TestPeers.ObserverCertificate.Sha256, Authority.ExportCertificatePem(), "urn:fedreg:node:INTL")));
+
+        Assert.Equal("Federation:Peers:1:CertificateSha256, :CaCertificate are alternatives; pin the peer's TLS certificate one way only.", failure);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("sha256:0011")]
+    [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg")]
+    public void FromOptions_FingerprintThatIsNotSixtyFourHexDigits_IsRefusedNamingTheSetting(string fingerprint)
+    {
+        var (_, failure) = ReadFaultySecond(Pinned(e => e.CertificateSha256 = fingerprint));
+
+        Assert.Equal($"Federation:Peers:1:CertificateSha256 '{fingerprint}' must be the SHA-256 of the peer's TLS certificate as 64 hex digits (colons allowed), as its GET /v1/node shows.", failure);
+    }
+
+    [Theory]
+    [InlineData("Certificate")]
+    [InlineData("CaCertificate")]
+    public void FromOptions_UnreadableCertificate_IsRefusedNamingTheSetting(string setting)
+    {
+        var entry = Pinned(e =>
+        {
+            e.Subject = setting == "CaCertificate" ? "urn:fedreg:node:INTL" : null;
+            typeof(PeerOptions).GetProperty(setting)!.SetValue(e, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----");
+        });
+
+        var (_, failure) = ReadFaultySecond(entry);
+
+        Assert.StartsWith($"Federation:Peers:1:{setting} cannot be read: ", failure, StringComparison.Ordinal);
+        Assert.EndsWith("Give the certificate as PEM (-----BEGIN CERTIFICATE-----) or as base64 of its DER encoding.", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromOptions_CaWithoutSubject_OrSubjectWithoutCa_IsRefusedNamingTheSubjectSetting()
+    {
+        var (_, withoutSubject) = ReadFaultySecond(Pinned(e => e.CaCertificate = Authority.ExportCertificatePem()));
+        var (_, withoutCa) = ReadFaultySecond(Pinned(e => e.Subject = "urn:fedreg:node:INTL"));
+        var (_, withFingerprint) = ReadFaultySecond(Pinned(e => (e.CertificateSha256, e.Subject) = (TestPeers.ObserverCertificate.Sha256, "CN=INTL")));
+
+        Assert.StartsWith("Federation:Peers:1:Subject is required with Federation:Peers:1:CaCertificate: ", withoutSubject, StringComparison.Ordinal);
+        Assert.Contains("urn:fedreg:node:INTL", withoutSubject, StringComparison.Ordinal);
+        Assert.Equal("Federation:Peers:1:Subject is set without Federation:Peers:1:CaCertificate; give the CA that issues the peer's certificate with it.", withoutCa);
+        Assert.StartsWith("Federation:Peers:1:Subject is only used with Federation:Peers:1:CaCertificate", withFingerprint, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("INTL")]
+    [InlineData("observer node")]
+    public void FromOptions_SubjectThatIsNeitherNameNorUri_IsRefusedNamingTheSetting(string subject)
+    {
+        var (_, failure) = ReadFaultySecond(Pinned(e => (e.CaCertificate, e.Subject) = (Authority.ExportCertificatePem(), subject)));
+
+        Assert.StartsWith($"Federation:Peers:1:Subject '{subject}' must be a distinguished name such as CN=INTL, O=Authority or an absolute URI such as urn:fedreg:node:INTL", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromOptions_PinOfThisNodesOwnCertificate_IsRefused()
+    {
+        var (_, byFingerprint) = ReadFaultySecond(Pinned(e => e.CertificateSha256 = TestPeers.KenyaCertificate.Sha256));
+        var (_, byCertificate) = ReadFaultySecond(Pinned(e => e.Certificate = TestPeers.KenyaCertificate.Certificate.ExportCertificatePem()));
+
+        Assert.Equal("Federation:Peers:1:CertificateSha256 pins this node's own TLS certificate; each node needs its own certificate.", byFingerprint);
+        Assert.Equal("Federation:Peers:1:Certificate pins this node's own TLS certificate; each node needs its own certificate.", byCertificate);
+    }
+
+    [Fact]
+    public void FromOptions_CaAndSubjectThatWouldAcceptThisNodesOwnCertificate_IsRefused()
+    {
+        using var own = FederatedRegistry.Testing.TestCertificates.Issue(Authority, "CN=KE", "urn:fedreg:node:KE");
+        var failures = new List<string>();
+        var entry = Pinned(e => (e.CaCertificate, e.Subject) = (Authority.ExportCertificatePem(), "urn:fedreg:node:KE"));
+
+        PeerDirectory.FromOptions([entry], Self, OwnKey, failures, own);
+
+        Assert.Equal(["Federation:Peers:0:Subject pins this node's own TLS certificate; each node needs its own certificate."], failures);
+    }
+
+    [Fact]
+    public void FromOptions_OneCertificateForTwoPeers_RefusesTheSecondNamingTheFirst()
+    {
+        var (directory, failure) = ReadFaultySecond(Pinned(e => e.Certificate = TestPeers.FranceCertificate.Certificate.ExportCertificatePem()));
+
+        Assert.Equal("Federation:Peers:1:Certificate pins the certificate of FR too; each peer needs its own certificate.", failure);
         Assert.Equal(["FR"], directory.Peers.Select(p => p.Code));
     }
 }

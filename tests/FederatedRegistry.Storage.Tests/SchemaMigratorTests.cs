@@ -10,12 +10,12 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
     private StorageProvider Provider => database.Provider;
 
     [Fact]
-    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequenceThenSummaryDimensions()
+    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequenceThenSummaryDimensionsThenAudit()
     {
         var scripts = SchemaMigrator.GetScripts(Provider);
 
         Assert.Equal(
-            [(1, "orleans_persistence"), (2, "read_model"), (3, "count_sequence"), (4, "summary_dimensions")],
+            [(1, "orleans_persistence"), (2, "read_model"), (3, "count_sequence"), (4, "summary_dimensions"), (5, "audit")],
             scripts.Select(s => (s.Version, s.Name)));
         Assert.All(scripts, s => Assert.StartsWith(Provider == StorageProvider.Postgres ? "Sql/postgres/" : "Sql/sqlite/", s.Path));
         Assert.All(scripts, s => Assert.False(string.IsNullOrWhiteSpace(s.Sql)));

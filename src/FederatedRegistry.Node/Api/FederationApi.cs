@@ -13,9 +13,12 @@ namespace FederatedRegistry.Node.Api;
 
 /// <summary>
 /// The federation service: what peers may ask of this node and push to it. Every request is a signed envelope,
-/// verified against the peer directory before its payload is read; every answer is computed by the sharing evaluator
-/// for the verified caller and signed with the policy version that allowed it.
+/// verified against the peer directory before its payload is read, and must be signed by the peer whose TLS client
+/// certificate the connection presented; every answer is computed by the sharing evaluator for the verified caller and
+/// signed with the policy version that allowed it. Served only on the federation endpoint (mutual TLS).
 /// </summary>
+// Peers are not people: they authenticate by their signed envelopes (and mutual TLS), not by bearer tokens.
+[Microsoft.AspNetCore.Authorization.AllowAnonymous]
 internal sealed class FederationApi(
     IGrainFactory grains,
     IRegistryIndex index,
@@ -35,20 +38,25 @@ internal sealed class FederationApi(
 
     private IPolicyGrain Policy => grains.GetGrain<IPolicyGrain>(IPolicyGrain.NodePolicy);
 
-    public override async Task<V1.PeerInfo> GetPeerInfo(V1.PeerInfoRequest request, ServerCallContext context) => new()
+    public override async Task<V1.PeerInfo> GetPeerInfo(V1.PeerInfoRequest request, ServerCallContext context)
     {
-        Code = Code,
-        Name = node.Value.Name,
-        Role = node.Value.Role,
-        PublicKey = signer.PublicKey.ToBase64(),
-        KeyId = signer.KeyId,
-        PolicyVersion = (await Policy.GetAsync()).Version,
-        Capabilities = { Capabilities },
-    };
+        // Unsigned, but for peers only, like everything this service answers.
+        Sender(context);
+        return new()
+        {
+            Code = Code,
+            Name = node.Value.Name,
+            Role = node.Value.Role,
+            PublicKey = signer.PublicKey.ToBase64(),
+            KeyId = signer.KeyId,
+            PolicyVersion = (await Policy.GetAsync()).Version,
+            Capabilities = { Capabilities },
+        };
+    }
 
     public override async Task<V1.SignedMessage> QuerySummary(V1.SignedMessage request, ServerCallContext context)
     {
-        var (peer, query) = Open(request, V1.SummaryQuery.Parser, once: true);
+        var (peer, query) = Open(request, V1.SummaryQuery.Parser, context, once: true);
         CheckRecipient(query.Recipient);
         var dataset = Dataset(query.Dataset);
         var dimensions = query.Dimensions.ToList();
@@ -72,7 +80,7 @@ internal sealed class FederationApi(
 
     public override async Task<V1.SignedMessage> LookupProduct(V1.SignedMessage request, ServerCallContext context)
     {
-        var (peer, query) = Open(request, V1.ProductQuery.Parser, once: true);
+        var (peer, query) = Open(request, V1.ProductQuery.Parser, context, once: true);
         CheckRecipient(query.Recipient);
         if (!Identifiers.ProductIdShape.IsMatch(query.ProductId))
         {
@@ -88,7 +96,7 @@ internal sealed class FederationApi(
 
     public override async Task<V1.SignedMessage> QueryRecords(V1.SignedMessage request, ServerCallContext context)
     {
-        var (peer, query) = Open(request, V1.RecordsQuery.Parser, once: true);
+        var (peer, query) = Open(request, V1.RecordsQuery.Parser, context, once: true);
         CheckRecipient(query.Recipient);
         var dataset = Dataset(query.Dataset);
         var rules = new FieldRules();
@@ -136,7 +144,7 @@ internal sealed class FederationApi(
 
     public override async Task<V1.SignedMessage> Deliver(V1.SignedMessage request, ServerCallContext context)
     {
-        var opened = OpenEnvelope(request, V1.DeliveryBatch.Parser, once: false);
+        var opened = OpenEnvelope(request, V1.DeliveryBatch.Parser, context, once: false);
         var batch = opened.Payload;
         CheckRecipient(batch.Recipient);
         var items = InboundItems.Validate(batch, opened.Origin, Code);
@@ -149,22 +157,33 @@ internal sealed class FederationApi(
         return signer.Sign(receipt, (await Policy.GetAsync()).Version);
     }
 
-    private (Peer Peer, T Payload) Open<T>(V1.SignedMessage request, MessageParser<T> parser, bool once) where T : IMessage<T>
+    private (Peer Peer, T Payload) Open<T>(V1.SignedMessage request, MessageParser<T> parser, ServerCallContext context, bool once) where T : IMessage<T>
     {
-        var opened = OpenEnvelope(request, parser, once);
+        var opened = OpenEnvelope(request, parser, context, once);
         return (directory.TryGet(opened.Origin, out var peer) ? peer : throw Rejected("unknown_origin", $"{opened.Origin} is not a peer."), opened.Payload);
     }
 
-    private Opened<T> OpenEnvelope<T>(V1.SignedMessage request, MessageParser<T> parser, bool once) where T : IMessage<T>
+    private Opened<T> OpenEnvelope<T>(V1.SignedMessage request, MessageParser<T> parser, ServerCallContext context, bool once) where T : IMessage<T>
     {
+        var sender = Sender(context).Code;
         try
         {
-            return once ? verifier.OpenOnce(request, parser, recent) : verifier.Open(request, parser);
+            return once ? verifier.OpenOnce(request, parser, recent, sender) : verifier.Open(request, parser, sender);
         }
         catch (FederationRejectedException e)
         {
             throw Rejected(e.Reason, e.Message);
         }
+    }
+
+    // Kestrel already refused a handshake without a pinned certificate; checked again per call because the pin also
+    // names the peer, and because a certificate may expire while its connection stays open.
+    private Peer Sender(ServerCallContext context)
+    {
+        var certificate = context.GetHttpContext().Connection.ClientCertificate
+            ?? throw Rejected("no_certificate", "The federation service answers only calls made with a peer's TLS client certificate.");
+        var verdict = directory.Identify(certificate, clock.GetUtcNow());
+        return verdict.Peer ?? throw Rejected("unknown_certificate", $"The TLS client certificate is not accepted: {verdict.Reason}.");
     }
 
     private void CheckRecipient(string recipient)

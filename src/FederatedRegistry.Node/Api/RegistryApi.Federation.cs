@@ -4,7 +4,9 @@ using FederatedRegistry.Domain.Sharing;
 using FederatedRegistry.Federation;
 using FederatedRegistry.Grains;
 using Google.Protobuf.WellKnownTypes;
+using FederatedRegistry.Node.Hosting;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using V1 = FederatedRegistry.Contracts.V1;
 
 namespace FederatedRegistry.Node.Api;
@@ -17,6 +19,7 @@ internal sealed partial class RegistryApi
 
     // ---------- alerts ----------
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.ListAlertsResponse> ListAlerts(V1.ListAlertsRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
@@ -68,6 +71,7 @@ internal sealed partial class RegistryApi
         return response;
     }
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.AlertView> AcknowledgeAlert(V1.AcknowledgeAlertRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
@@ -91,6 +95,7 @@ internal sealed partial class RegistryApi
 
     // ---------- advisories ----------
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.Advisory> PublishAdvisory(V1.PublishAdvisoryRequest request, ServerCallContext context)
     {
         var command = new PublishAdvisory(request.Title, request.Summary, request.LessonsLearned, [.. request.Mitigations],
@@ -99,6 +104,7 @@ internal sealed partial class RegistryApi
         return ToProto(new KeptAdvisory(await grains.GetGrain<IExchangeGrain>(Code).PublishAsync(command), null));
     }
 
+    [Authorize(Policy = AccessPolicies.AuthorityOrObserver)]
     public override async Task<V1.ListAdvisoriesResponse> ListAdvisories(V1.ListAdvisoriesRequest request, ServerCallContext context)
     {
         var origin = request.Origin.Length == 0 ? Code : request.Origin;
@@ -117,6 +123,7 @@ internal sealed partial class RegistryApi
 
     // ---------- asking the peers ----------
 
+    [Authorize(Policy = AccessPolicies.AuthorityOrObserver)]
     public override async Task<V1.FederationSummary> GetFederationSummary(V1.GetFederationSummaryRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
@@ -186,6 +193,7 @@ internal sealed partial class RegistryApi
         return summary;
     }
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.FederationProduct> LookupFederationProduct(V1.LookupFederationProductRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
@@ -225,6 +233,7 @@ internal sealed partial class RegistryApi
         return product;
     }
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.ListPeersResponse> ListPeers(V1.ListPeersRequest request, ServerCallContext context)
     {
         var statuses = await Task.WhenAll(peers.Peers.Select(p => grains.GetGrain<IOutboxGrain>(p.Code).GetStatusAsync()));

@@ -11,6 +11,7 @@ using FederatedRegistry.Node.Hosting;
 using FederatedRegistry.Storage;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using V1 = FederatedRegistry.Contracts.V1;
 
@@ -26,9 +27,11 @@ internal sealed partial class RegistryApi(
     IOptions<NodeOptions> node,
     RegistryDatabase database,
     NodeKey key,
+    NodeCertificate certificate,
     PeerDirectory peers,
     FederationClient federation,
     IOptions<FederationOptions> federationOptions,
+    IOptions<AuthOptions> auth,
     TimeProvider clock) : V1.Registry.RegistryBase
 {
     private static readonly string SoftwareVersion =
@@ -38,6 +41,7 @@ internal sealed partial class RegistryApi(
 
     // ---------- providers ----------
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.Provider> CreateProvider(V1.CreateProviderRequest request, ServerCallContext context)
     {
         var command = ProtoMapping.ToDomain(request);
@@ -46,34 +50,50 @@ internal sealed partial class RegistryApi(
         return ProtoMapping.ToProto(Unwrap(await grains.GetGrain<IProviderGrain>(id).CreateAsync(command)));
     }
 
+    [Authorize(Policy = AccessPolicies.AuthorityOrProvider)]
     public override async Task<V1.Provider> GetProvider(V1.GetProviderRequest request, ServerCallContext context)
     {
         if (!Identifiers.IsProviderId(request.Id))
         {
             throw RpcErrors.Invalid("id", "must be a provider id such as KE-PRV-acme-health");
         }
-        var provider = await grains.GetGrain<IProviderGrain>(request.Id).GetAsync();
+        // A provider sees its own organisation only; another's answers as if it did not exist.
+        var caller = Caller(context);
+        var provider = caller.IsAuthority || caller.ProviderId == request.Id ? await grains.GetGrain<IProviderGrain>(request.Id).GetAsync() : null;
         return ProtoMapping.ToProto(provider ?? throw RpcErrors.NotFound($"The provider {request.Id}"));
     }
 
     // ---------- registrations ----------
 
+    [Authorize(Policy = AccessPolicies.AuthorityOrProvider)]
     public override async Task<V1.AiSystem> RegisterSystem(V1.RegisterSystemRequest request, ServerCallContext context)
     {
         var command = ProtoMapping.ToDomain(request);
         RpcErrors.ThrowIfInvalid(SystemRules.Validate(command));
+        RequireOwnOrganisation(Caller(context), command.ProviderId);
         await RequireProviderAsync(command.ProviderId);
         var id = Identifiers.SystemId(Code, command.ProductId);
         return ProtoMapping.ToProto(Unwrap(await grains.GetGrain<ISystemGrain>(id).RegisterAsync(command)));
     }
 
+    [AllowAnonymous]
     public override async Task<V1.AiSystem> GetSystem(V1.GetSystemRequest request, ServerCallContext context)
     {
         ValidateSystemId(request.Id);
         var system = await grains.GetGrain<ISystemGrain>(request.Id).GetAsync();
-        return ProtoMapping.ToProto(system ?? throw RpcErrors.NotFound($"The registration {request.Id}"));
+        var caller = Caller(context);
+        if (system is not null && (caller.IsAuthority || IsOwn(caller, system.ProviderId)))
+        {
+            return ProtoMapping.ToProto(system);
+        }
+        // Everyone else sees the public transparency register: registered systems outside the restricted categories,
+        // public fields only; anything else answers as if it did not exist.
+        return system is not null && PublicRegister.Shows(system)
+            ? PublicRegister.View(ProtoMapping.ToProto(system))
+            : throw RpcErrors.NotFound($"The registration {request.Id}");
     }
 
+    [AllowAnonymous]
     public override async Task<V1.ListSystemsResponse> ListSystems(V1.ListSystemsRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
@@ -86,6 +106,7 @@ internal sealed partial class RegistryApi(
         ValidatePaging(rules, request.PageSize, request.PageToken);
         RpcErrors.ThrowIfInvalid(rules.Violations);
 
+        var caller = Caller(context);
         var query = new SystemQuery
         {
             Status = ProtoMapping.FilterName<SystemStatus>((int)request.Status),
@@ -97,7 +118,14 @@ internal sealed partial class RegistryApi(
             PageSize = request.PageSize == 0 ? RegistryIndex.DefaultPageSize : request.PageSize,
             PageToken = NullIfEmpty(request.PageToken),
         };
-        var page = await WithPageToken(() => index.QuerySystemsAsync(query, context.CancellationToken));
+        // The authority lists everything, a provider everything of its own; any other listing is the public register.
+        if (!caller.IsAuthority && !(caller.IsProvider && query.ProviderId == caller.ProviderId))
+        {
+            query = PublicRegister.Restrict(query);
+        }
+        var page = query is null
+            ? new Page<SystemRow>([], null)
+            : await WithPageToken(() => index.QuerySystemsAsync(query, context.CancellationToken));
         return new V1.ListSystemsResponse
         {
             Systems = { page.Items.Select(ProtoMapping.ToProto) },
@@ -105,16 +133,20 @@ internal sealed partial class RegistryApi(
         };
     }
 
+    [Authorize(Policy = AccessPolicies.AuthorityOrProvider)]
     public override async Task<V1.AiSystem> UpdateSystem(V1.UpdateSystemRequest request, ServerCallContext context)
     {
         var command = ProtoMapping.ToDomain(request);
         RpcErrors.ThrowIfInvalid(SystemRules.Validate(command));
+        await RequireOwnSystemAsync(Caller(context), command.Id);
         return ProtoMapping.ToProto(Unwrap(await grains.GetGrain<ISystemGrain>(command.Id).UpdateAsync(command)));
     }
 
+    [Authorize(Policy = AccessPolicies.AuthorityOrProvider)]
     public override async Task<V1.ListSystemVersionsResponse> ListSystemVersions(V1.ListSystemVersionsRequest request, ServerCallContext context)
     {
         ValidateSystemId(request.Id);
+        await RequireOwnSystemAsync(Caller(context), request.Id);
         var versions = await grains.GetGrain<ISystemGrain>(request.Id).GetVersionsAsync();
         if (versions.Count == 0)
         {
@@ -123,6 +155,7 @@ internal sealed partial class RegistryApi(
         return new V1.ListSystemVersionsResponse { Versions = { versions.Select(ProtoMapping.ToProto) } };
     }
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.AiSystem> DecideSystem(V1.DecideSystemRequest request, ServerCallContext context)
     {
         var command = ProtoMapping.ToDomain(request);
@@ -132,6 +165,7 @@ internal sealed partial class RegistryApi(
 
     // ---------- incidents ----------
 
+    [Authorize(Policy = AccessPolicies.AuthorityOrProvider)]
     public override async Task<V1.Incident> ReportIncident(V1.ReportIncidentRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
@@ -155,6 +189,7 @@ internal sealed partial class RegistryApi(
         return ProtoMapping.ToProto(incident, clock.GetUtcNow());
     }
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.Incident> GetIncident(V1.GetIncidentRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
@@ -164,6 +199,7 @@ internal sealed partial class RegistryApi(
         return ProtoMapping.ToProto(incident ?? throw RpcErrors.NotFound($"The incident {request.Id}"), clock.GetUtcNow());
     }
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.ListIncidentsResponse> ListIncidents(V1.ListIncidentsRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
@@ -195,6 +231,7 @@ internal sealed partial class RegistryApi(
         };
     }
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.Incident> TransitionIncident(V1.TransitionIncidentRequest request, ServerCallContext context)
     {
         var command = ProtoMapping.ToDomain(request);
@@ -205,6 +242,7 @@ internal sealed partial class RegistryApi(
 
     // ---------- summary and node ----------
 
+    [Authorize(Policy = AccessPolicies.AuthorityOrObserver)]
     public override async Task<V1.Summary> GetSummary(V1.GetSummaryRequest request, ServerCallContext context)
     {
         var snapshot = await grains.GetGrain<ISummaryGrain>(0).GetAsync();
@@ -227,6 +265,7 @@ internal sealed partial class RegistryApi(
         };
     }
 
+    [AllowAnonymous]
     public override async Task<V1.NodeInfo> GetNodeInfo(V1.GetNodeInfoRequest request, ServerCallContext context) =>
         new()
         {
@@ -238,13 +277,16 @@ internal sealed partial class RegistryApi(
             PublicKey = key.PublicKey.ToBase64(),
             KeyId = key.KeyId,
             PolicyVersion = (await Policy.GetAsync()).Version,
+            CertificateSha256 = certificate.Sha256,
         };
 
     // ---------- sharing policy ----------
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.SharingPolicyView> GetPolicy(V1.GetPolicyRequest request, ServerCallContext context) =>
         ToProto(await Policy.GetAsync());
 
+    [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.SharingPolicyView> ReplacePolicy(V1.ReplacePolicyRequest request, ServerCallContext context)
     {
         if (SharingPolicyDocument.Parse(request.Document, Code).Error is { } error)
@@ -259,6 +301,29 @@ internal sealed partial class RegistryApi(
     }
 
     private IPolicyGrain Policy => grains.GetGrain<IPolicyGrain>(IPolicyGrain.NodePolicy);
+
+    private ApiCaller Caller(ServerCallContext context) => ApiCaller.From(context.GetHttpContext().User, auth.Value);
+
+    private static bool IsOwn(ApiCaller caller, string providerId) => caller.IsProvider && caller.ProviderId == providerId;
+
+    private static void RequireOwnOrganisation(ApiCaller caller, string providerId)
+    {
+        if (!caller.IsAuthority && !IsOwn(caller, providerId))
+        {
+            throw RpcErrors.From(DomainError.PermissionDenied(
+                "A provider registers systems for its own organisation only.",
+                [new FieldViolation("provider_id", $"must be your organisation's provider id ({caller.ProviderId})")]));
+        }
+    }
+
+    // Another organisation's registration answers as if it did not exist, so that drafts stay unseen.
+    private async Task RequireOwnSystemAsync(ApiCaller caller, string id)
+    {
+        if (!caller.IsAuthority && (await grains.GetGrain<ISystemGrain>(id).GetAsync() is not { } system || !IsOwn(caller, system.ProviderId)))
+        {
+            throw RpcErrors.NotFound($"The registration {id}");
+        }
+    }
 
     private static V1.SharingPolicyView ToProto(PolicyVersion policy) => new()
     {

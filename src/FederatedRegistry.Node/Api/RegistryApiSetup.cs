@@ -12,7 +12,11 @@ public static class RegistryApiSetup
     public static WebApplicationBuilder AddRegistryApi(this WebApplicationBuilder builder)
     {
         builder.Services
-            .AddGrpc(o => o.Interceptors.Add<UnexpectedErrorInterceptor>())
+            .AddGrpc(o =>
+            {
+                o.Interceptors.Add<UnexpectedErrorInterceptor>();
+                o.Interceptors.Add<ActorInterceptor>();
+            })
             // Without the error detail types in the registry, a status carrying BadRequest becomes an empty HTTP 500.
             .AddJsonTranscoding(o => o.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
@@ -45,10 +49,13 @@ public static class RegistryApiSetup
     public static WebApplication MapRegistryApi(this WebApplication app)
     {
         app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // Each rule is declared on the service's methods; what is not declared is the authority's alone (the fallback policy).
         app.MapGrpcService<RegistryApi>();
         app.MapGrpcService<FederationApi>();
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
         app.MapHealthChecks("/healthz", new HealthCheckOptions
         {
             ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
@@ -60,14 +67,14 @@ public static class RegistryApiSetup
                     description = e.Value.Description,
                 }),
             }),
-        });
+        }).AllowAnonymous();
         app.MapGet("/", () => Results.Json(new
         {
             service = "FederatedRegistry node",
             openapi = "/openapi/v1.json",
             node = "/v1/node",
             health = "/healthz",
-        }));
+        })).AllowAnonymous();
         return app;
     }
 }

@@ -10,14 +10,15 @@ namespace FederatedRegistry.Node.Demo;
 
 /// <summary>
 /// <c>fedreg-node demo</c>: a federation on one machine. Three sovereign nodes with different sharing policies and one
-/// observer, each with its own data directory and key under Node:DataDirectory, all on loopback and the embedded
-/// store; the national nodes are seeded once, then it prints one line per node and runs until interrupted.
+/// observer, each with its own data directory, key and TLS certificate under Node:DataDirectory, all on loopback and
+/// the embedded store, every node pinning the others' certificates (mutual TLS between them); the national nodes are
+/// seeded once, then it prints one line per node and runs until interrupted.
 /// </summary>
 public static class DemoFederation
 {
     public const string Command = "demo";
 
-    /// <summary>The first port; node i takes the four ports from BasePort + 10·i (HTTP, gRPC, silo, gateway). 0: any free ports.</summary>
+    /// <summary>The first port; node i takes the five ports from BasePort + 10·i (HTTP, gRPC, federation, silo, gateway). 0: any free ports.</summary>
     public const string BasePortKey = "Demo:BasePort";
 
     public const int DefaultBasePort = 5080;
@@ -49,7 +50,7 @@ public static class DemoFederation
         {
             foreach (var node in federation.Nodes)
             {
-                Console.WriteLine($"{node.Code} http={node.Http.ToString().TrimEnd('/')} grpc={node.Grpc.ToString().TrimEnd('/')}");
+                Console.WriteLine($"{node.Code} http={node.Http.ToString().TrimEnd('/')} grpc={node.Grpc.ToString().TrimEnd('/')} federation={node.Federation.ToString().TrimEnd('/')}");
             }
             Console.Out.Flush();
             try
@@ -83,6 +84,8 @@ public static class DemoFederation
 
         var endpoints = Nodes.Select((n, i) => Endpoints(basePort, i)).ToArray();
         var keys = Nodes.Select(n => NodeSharing.LoadDefaultKey(Path.Combine(root, n.Code))).ToArray();
+        // Generated (or found) before any node starts, as each node would on its own: every node pins the others' fingerprints.
+        var certificates = Nodes.Select(n => NodeCertificates.LoadDefault(Path.Combine(root, n.Code), n.Code)).ToArray();
         var apps = new List<(DemoNode Node, WebApplication App)>();
         var started = false;
         try
@@ -104,6 +107,8 @@ public static class DemoFederation
                     ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
                     ["Kestrel:Endpoints:Grpc:Url"] = endpoints[i].Grpc.ToString().TrimEnd('/'),
                     ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+                    ["Federation:ListenUrl"] = endpoints[i].Federation.ToString().TrimEnd('/'),
+                    ["Federation:Certificate:Path"] = null,
                     ["Orleans:SiloPort"] = endpoints[i].Silo.ToString(CultureInfo.InvariantCulture),
                     ["Orleans:GatewayPort"] = endpoints[i].Gateway.ToString(CultureInfo.InvariantCulture),
                     ["Sharing:PolicyFile"] = policyFile,
@@ -121,12 +126,14 @@ public static class DemoFederation
                     }
                     settings[$"Federation:Peers:{peer}:Code"] = Nodes[j].Code;
                     settings[$"Federation:Peers:{peer}:Role"] = Nodes[j].Role;
-                    settings[$"Federation:Peers:{peer}:Address"] = endpoints[j].Grpc.ToString().TrimEnd('/');
+                    settings[$"Federation:Peers:{peer}:Address"] = endpoints[j].Federation.ToString().TrimEnd('/');
                     settings[$"Federation:Peers:{peer}:PublicKey"] = keys[j].PublicKey.ToBase64();
+                    settings[$"Federation:Peers:{peer}:CertificateSha256"] = certificates[j].Sha256;
                     peer++;
                 }
-                var node = new DemoNode(code, role, directory, endpoints[i].Http, endpoints[i].Grpc);
-                apps.Add((node, NodeHost.Build(args, settings)));
+                var node = new DemoNode(code, role, directory, endpoints[i].Http, endpoints[i].Grpc, endpoints[i].Federation);
+                // Development: the demo's nodes trust tokens minted from their data directories (fedreg-node token).
+                apps.Add((node, NodeHost.Build(args, settings, Environments.Development)));
             }
             log.WriteLine($"Starting {string.Join(", ", Nodes.Select(n => n.Code))} under {root} ...");
             await Task.WhenAll(apps.Select(a => a.App.StartAsync(ct)));
@@ -140,7 +147,11 @@ public static class DemoFederation
                 {
                     continue;
                 }
-                using var channel = GrpcChannel.ForAddress(node.Grpc);
+                using var key = DevelopmentTokens.LoadOrCreateKey(node.DataDirectory);
+                var token = DevelopmentTokens.Mint(key, DevelopmentTokens.Issuer, DevelopmentTokens.AudienceFor(node.Code), "demo-seed",
+                    Roles.Authority, null, TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+                using var http = new HttpClient { DefaultRequestHeaders = { Authorization = new("Bearer", token) } };
+                using var channel = GrpcChannel.ForAddress(node.Grpc, new GrpcChannelOptions { HttpClient = http });
                 var others = nationals.Where(n => n.Code != node.Code).Select(n => n.Code).ToList();
                 var report = await DemoSeed.SeedAsync(node.Code, others, new V1.Registry.RegistryClient(channel), progress, ct);
                 await File.WriteAllTextAsync(marker, report.ToString(), ct);
@@ -154,6 +165,10 @@ public static class DemoFederation
             {
                 key.Dispose();
             }
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
             if (!started)
             {
                 foreach (var (_, app) in apps)
@@ -164,10 +179,10 @@ public static class DemoFederation
         }
     }
 
-    private static (Uri Http, Uri Grpc, int Silo, int Gateway) Endpoints(int basePort, int index)
+    private static (Uri Http, Uri Grpc, Uri Federation, int Silo, int Gateway) Endpoints(int basePort, int index)
     {
         int Port(int offset) => basePort == 0 ? FreePort() : basePort + 10 * index + offset;
-        return (new Uri($"http://127.0.0.1:{Port(0)}"), new Uri($"http://127.0.0.1:{Port(1)}"), Port(2), Port(3));
+        return (new Uri($"http://127.0.0.1:{Port(0)}"), new Uri($"http://127.0.0.1:{Port(1)}"), new Uri($"https://127.0.0.1:{Port(2)}"), Port(3), Port(4));
     }
 
     private static int FreePort()
@@ -178,8 +193,8 @@ public static class DemoFederation
     }
 }
 
-/// <summary>One demo node: its code, role, data directory and the two addresses it serves.</summary>
-public sealed record DemoNode(string Code, string Role, string DataDirectory, Uri Http, Uri Grpc);
+/// <summary>One demo node: its code, role, data directory and the addresses it serves (the federation one for peers only).</summary>
+public sealed record DemoNode(string Code, string Role, string DataDirectory, Uri Http, Uri Grpc, Uri Federation);
 
 /// <summary>The running demo nodes; disposing stops them all.</summary>
 public sealed class RunningFederation(IReadOnlyList<DemoNode> nodes, IReadOnlyList<WebApplication> apps) : IAsyncDisposable

@@ -10,9 +10,12 @@ public static class NodeHost
     /// applied last: how the demo runs several nodes in one process.
     /// </summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is missing or wrong; the failures name the keys.</exception>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="args">The command line.</param>
+    /// <param name="settings">Settings that override every other source.</param>
+    /// <param name="environment">The host environment, when not the one ASPNETCORE_ENVIRONMENT names (the demo runs its nodes in Development).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, string? environment = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = environment });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -21,9 +24,11 @@ public static class NodeHost
         builder.AddRegistryStorage();
         builder.AddRegistrySilo();
         builder.AddNodeSharing();
+        builder.AddNodeAuth();
         builder.AddRegistryApi();
 
         var app = builder.Build();
+        app.UseFederationEndpoint();
         app.MapRegistryApi();
         return app;
     }

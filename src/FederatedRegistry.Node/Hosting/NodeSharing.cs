@@ -34,8 +34,17 @@ public sealed class FederationOptions
     /// </summary>
     public string? KeyFile { get; set; }
 
-    /// <summary>The peers this node talks to and believes (Federation:Peers:0:Code, :Role, :Address, :PublicKey). None: it shares nothing.</summary>
+    /// <summary>
+    /// The peers this node talks to and believes (Federation:Peers:0:Code, :Role, :Address, :PublicKey, and the TLS pin
+    /// :CertificateSha256, :Certificate, or :CaCertificate with :Subject). None: it shares nothing.
+    /// </summary>
     public List<PeerOptions> Peers { get; set; } = [];
+
+    /// <summary>The federation endpoint (https, HTTP/2, client certificates required), where peers call this node.</summary>
+    public string ListenUrl { get; set; } = FederationEndpoint.DefaultListenUrl;
+
+    /// <summary>The node's TLS certificate on the federation endpoint and towards peers; generated into Node:DataDirectory when unset.</summary>
+    public CertificateOptions Certificate { get; set; } = new();
 
     /// <summary>How long a fan-out (federation summary, product lookup) waits for the peers; 2 seconds unless set.</summary>
     public TimeSpan QueryDeadline { get; set; } = TimeSpan.FromSeconds(2);
@@ -55,25 +64,32 @@ public static class NodeSharing
     {
         var (node, _, _) = NodeConfiguration.ReadStartupSettings(builder.Configuration);
         var failures = new List<string>();
-        var key = LoadKey(builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new(), node, failures);
+        var federation = builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new();
+        var key = LoadKey(federation, node, failures);
+        var certificate = NodeCertificates.Load(federation.Certificate, node, DateTimeOffset.UtcNow, failures);
         var policy = ReadPolicy(builder.Configuration.GetSection(SharingOptions.Section).Get<SharingOptions>() ?? new(), node, failures);
         if (failures.Count > 0)
         {
             key?.Dispose();
+            certificate?.Dispose();
             throw new OptionsValidationException(nameof(SharingOptions), typeof(SharingOptions), failures);
         }
-        var federation = builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new();
-        var directory = PeerDirectory.FromOptions(federation.Peers, node.Code, key?.PublicKey, failures);
+        var directory = PeerDirectory.FromOptions(federation.Peers, node.Code, key?.PublicKey, failures, certificate?.Certificate);
         if (federation.QueryDeadline <= TimeSpan.Zero || federation.QueryDeadline > TimeSpan.FromSeconds(30))
         {
             failures.Add($"Federation:QueryDeadline '{federation.QueryDeadline}' must be more than 0 and at most 00:00:30.");
         }
+        var endpoint = FederationEndpoint.Read(federation.ListenUrl, failures);
         if (failures.Count > 0)
         {
             key?.Dispose();
+            certificate?.Dispose();
             throw new OptionsValidationException(nameof(FederationOptions), typeof(FederationOptions), failures);
         }
         builder.Services.AddSingleton(key!);
+        builder.Services.AddSingleton(certificate!);
+        builder.Services.AddSingleton(endpoint!);
+        builder.WebHost.ConfigureKestrel(kestrel => endpoint!.Listen(kestrel, certificate!, directory));
         AddFederation(builder, key!, node, directory);
         if (policy is not null)
         {

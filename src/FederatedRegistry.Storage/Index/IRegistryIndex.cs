@@ -16,10 +16,26 @@ public interface IRegistryIndex
     Task<IndexChange?> UpsertSystemAsync(SystemRow row, CancellationToken ct = default);
 
     /// <summary>
-    /// As <see cref="UpsertSystemAsync"/> for an incident; the <c>incidents</c> counts are status, severity,
+    /// As <see cref="UpsertSystemAsync(SystemRow, CancellationToken)"/> for an incident; the <c>incidents</c> counts are status, severity,
     /// harm_type (once per distinct harm type) and month (of <see cref="IncidentRow.OccurredAt"/>, <c>yyyy-MM</c> UTC).
     /// </summary>
     Task<IndexChange?> UpsertIncidentAsync(IncidentRow row, CancellationToken ct = default);
+
+    /// <summary>
+    /// As <see cref="UpsertSystemAsync(SystemRow, CancellationToken)"/>, and in the same transaction appends to the audit log
+    /// (<see cref="IAuditLog"/>) the entries of the versions the read model did not hold yet, so that no applied version
+    /// lacks its entry, and re-applying a version after a crash also restores its entry.
+    /// </summary>
+    /// <param name="row">The row.</param>
+    /// <param name="audit">
+    /// Given the state version the read model held (0 when it held none), the entries of the versions after it up to the
+    /// row's; called only when the row is applied.
+    /// </param>
+    /// <param name="ct">Cancels the upsert.</param>
+    Task<IndexChange?> UpsertSystemAsync(SystemRow row, Func<int, IReadOnlyList<AuditRecord>> audit, CancellationToken ct = default);
+
+    /// <summary>As <see cref="UpsertIncidentAsync(IncidentRow, CancellationToken)"/>, with the audit entries as <see cref="UpsertSystemAsync(SystemRow, Func{int, IReadOnlyList{AuditRecord}}, CancellationToken)"/>.</summary>
+    Task<IndexChange?> UpsertIncidentAsync(IncidentRow row, Func<int, IReadOnlyList<AuditRecord>> audit, CancellationToken ct = default);
 
     /// <summary>The stored system, or null. Times come back in UTC with microsecond precision.</summary>
     Task<SystemRow?> GetSystemAsync(string id, CancellationToken ct = default);

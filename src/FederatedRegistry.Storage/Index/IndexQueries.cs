@@ -24,6 +24,9 @@ public sealed record SystemQuery
     /// <summary>Only systems whose name or intended purpose contains this text, ignoring case.</summary>
     public string? Text { get; init; }
 
+    /// <summary>No systems in these categories (e.g. those kept out of the public register).</summary>
+    public IReadOnlyList<string>? ExcludeCategories { get; init; }
+
     /// <summary>Rows per page: 1 to 500; 0 means the default of 50, larger values are lowered to 500.</summary>
     public int PageSize { get; init; } = RegistryIndex.DefaultPageSize;
 

@@ -20,13 +20,27 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     public Task<IndexChange?> UpsertSystemAsync(SystemRow row, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return UpsertAsync(Systems, Normalize(row), ct);
+        return UpsertAsync(Systems, Normalize(row), audit: null, ct);
     }
 
     public Task<IndexChange?> UpsertIncidentAsync(IncidentRow row, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return UpsertAsync(Incidents, Normalize(row), ct);
+        return UpsertAsync(Incidents, Normalize(row), audit: null, ct);
+    }
+
+    public Task<IndexChange?> UpsertSystemAsync(SystemRow row, Func<int, IReadOnlyList<AuditRecord>> audit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(audit);
+        return UpsertAsync(Systems, Normalize(row), audit, ct);
+    }
+
+    public Task<IndexChange?> UpsertIncidentAsync(IncidentRow row, Func<int, IReadOnlyList<AuditRecord>> audit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(audit);
+        return UpsertAsync(Incidents, Normalize(row), audit, ct);
     }
 
     public Task<SystemRow?> GetSystemAsync(string id, CancellationToken ct = default) => GetAsync(Systems, id, ct);
@@ -43,6 +57,10 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
             filter.Equal("category", query.Category);
             filter.Equal("provider_id", query.ProviderId);
             filter.Equal("product_id", query.ProductId);
+            foreach (var category in query.ExcludeCategories ?? [])
+            {
+                filter.Where($"category <> {filter.Parameter(category)}");
+            }
             if (!string.IsNullOrEmpty(query.Text))
             {
                 var text = filter.Parameter(Fold(query.Text));
@@ -213,7 +231,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
         }
     }
 
-    private async Task<IndexChange?> UpsertAsync<T>(RowTable<T> table, T row, CancellationToken ct)
+    private async Task<IndexChange?> UpsertAsync<T>(RowTable<T> table, T row, Func<int, IReadOnlyList<AuditRecord>>? audit, CancellationToken ct)
         where T : class
     {
         var id = table.Id(row);
@@ -252,6 +270,12 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
             {
                 await ApplyDeltasAsync(connection, transaction, deltas, ct).ConfigureAwait(false);
                 sequence = await NextCountSequenceAsync(connection, transaction, ct).ConfigureAwait(false);
+            }
+
+            if (audit is not null)
+            {
+                // In the row's transaction: the version and its audit entry are stored together or not at all.
+                await AuditSql.InsertAsync(provider, connection, transaction, audit(stored is null ? 0 : table.Version(stored)), ct).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(ct).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using FederatedRegistry.Domain.Audit;
 using FederatedRegistry.Domain.Sharing;
 using FederatedRegistry.Domain.Signing;
 
@@ -11,7 +12,7 @@ public sealed class EnumNamesTests
         typeof(RiskTier), typeof(Category), typeof(SystemStatus), typeof(DeploymentStatus), typeof(Decision),
         typeof(Severity), typeof(HarmType), typeof(SuspectedCause), typeof(IncidentStatus), typeof(ErrorKind),
         typeof(CanonicalKind), typeof(ReplayDecision), typeof(EnvelopeRejection),
-        typeof(NodeRole), typeof(SharedDataset),
+        typeof(NodeRole), typeof(SharedDataset), typeof(AuditFault),
     ];
 
     public static TheoryData<Enum> EveryValueOfEveryEnum()

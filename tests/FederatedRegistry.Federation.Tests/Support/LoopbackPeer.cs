@@ -7,6 +7,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -14,8 +15,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace FederatedRegistry.Federation.Tests.Support;
 
 /// <summary>
-/// France (FR) as a real gRPC server on a loopback port. It verifies every request against its own directory (KE and
-/// INTL, replays refused) and answers honestly, except where the request names a misbehaviour (in the summary's
+/// France (FR) as a real gRPC server on a loopback port, over mutual TLS as a node serves its federation endpoint: its
+/// own certificate, and client certificates required and accepted only when its directory (KE and INTL) pins them. It
+/// verifies every request against that directory (signed by the certificate's peer, replays refused) and answers honestly, except where the request names a misbehaviour (in the summary's
 /// dataset, the product id or the records query's page token): <see cref="Misbehaviour"/>.
 /// </summary>
 public sealed class LoopbackPeer : IAsyncLifetime
@@ -30,11 +32,34 @@ public sealed class LoopbackPeer : IAsyncLifetime
     /// <summary>Every request France believed, by its nonce (deliveries by their first item's id).</summary>
     public ConcurrentDictionary<string, ReceivedRequest> Received { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>France's directory, by which it recognises its callers' certificates.</summary>
+    public PeerDirectory Directory { get; } = TestPeers.FrancesDirectory();
+
+    /// <summary>Every TLS client certificate France refused, with the reason.</summary>
+    public ConcurrentQueue<string> RefusedCertificates { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
+        {
+            l.Protocols = HttpProtocols.Http2;
+            l.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = TestPeers.FranceCertificate.Certificate,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                ClientCertificateValidation = (certificate, _, _) =>
+                {
+                    var verdict = Directory.Identify(certificate, DateTimeOffset.UtcNow);
+                    if (verdict.Peer is null)
+                    {
+                        RefusedCertificates.Enqueue($"{certificate.Subject}: {verdict.Reason}");
+                    }
+                    return verdict.Peer is not null;
+                },
+            });
+        }));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(this);
         builder.Services.AddSingleton(new RecentEnvelopes(TimeProvider.System, TimeSpan.FromMinutes(6)));
@@ -89,7 +114,7 @@ internal sealed class FranceService(LoopbackPeer peer, FederationVerifier verifi
 
     public override async Task<SignedMessage> QuerySummary(SignedMessage request, ServerCallContext context)
     {
-        var query = Open(request, SummaryQuery.Parser, q => q.Nonce);
+        var query = Open(request, SummaryQuery.Parser, q => q.Nonce, context);
         var answer = new SummaryAnswer
         {
             Dataset = query.Dataset,
@@ -104,7 +129,7 @@ internal sealed class FranceService(LoopbackPeer peer, FederationVerifier verifi
 
     public override async Task<SignedMessage> LookupProduct(SignedMessage request, ServerCallContext context)
     {
-        var query = Open(request, ProductQuery.Parser, q => q.Nonce);
+        var query = Open(request, ProductQuery.Parser, q => q.Nonce, context);
         var answer = new RecordsAnswer { Dataset = "systems", Nonce = query.Nonce };
         answer.Records.Add(Record(("product_id", query.ProductId), ("recipient", query.Recipient)));
         return await AnswerAsync(query.ProductId, answer, a => a.Nonce = "", context);
@@ -112,7 +137,7 @@ internal sealed class FranceService(LoopbackPeer peer, FederationVerifier verifi
 
     public override async Task<SignedMessage> QueryRecords(SignedMessage request, ServerCallContext context)
     {
-        var query = Open(request, RecordsQuery.Parser, q => q.Nonce);
+        var query = Open(request, RecordsQuery.Parser, q => q.Nonce, context);
         var answer = new RecordsAnswer { Dataset = query.Dataset, Nonce = query.Nonce, NextPageToken = "next" };
         answer.Records.Add(Record(("product_id", query.ProductId), ("recipient", query.Recipient), ("page_token", query.PageToken)));
         return await AnswerAsync(query.PageToken, answer, a => a.Nonce = a.Nonce.ToUpperInvariant(), context);
@@ -120,16 +145,17 @@ internal sealed class FranceService(LoopbackPeer peer, FederationVerifier verifi
 
     public override async Task<SignedMessage> Deliver(SignedMessage request, ServerCallContext context)
     {
-        var batch = Open(request, DeliveryBatch.Parser, b => b.Items.Count > 0 ? Id(b.Items[0]) : "empty");
+        var batch = Open(request, DeliveryBatch.Parser, b => b.Items.Count > 0 ? Id(b.Items[0]) : "empty", context);
         var receipt = new DeliveryReceipt { Accepted = { batch.Items.Select(FederationClient.ItemId) }, Nonce = batch.Nonce };
         return await AnswerAsync(batch.Items.Select(Id).FirstOrDefault() ?? "", receipt, r => r.Nonce = "spoiled", context);
     }
 
-    private T Open<T>(SignedMessage request, MessageParser<T> parser, Func<T, string> key) where T : IMessage<T>
+    private T Open<T>(SignedMessage request, MessageParser<T> parser, Func<T, string> key, ServerCallContext context) where T : IMessage<T>
     {
         try
         {
-            var opened = verifier.OpenOnce(request, parser, recent);
+            var sender = peer.Directory.Identify(context.GetHttpContext().Connection.ClientCertificate!, DateTimeOffset.UtcNow).Peer!.Code;
+            var opened = verifier.OpenOnce(request, parser, recent, sender);
             peer.Received[key(opened.Payload)] = new ReceivedRequest(opened.Origin, opened.PolicyVersion, opened.Payload);
             return opened.Payload;
         }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using FederatedRegistry.Contracts.V1;
+using FederatedRegistry.Node.Hosting;
 using FederatedRegistry.Node.Tests.Support;
 using FederatedRegistry.Testing;
 
@@ -30,16 +31,20 @@ public sealed partial class DemoCommandTests
                 var info = await client.GetStringAsync("/v1/node");
                 Assert.Contains($"\"code\":\"{code}\"", info, StringComparison.Ordinal);
                 Assert.True(File.Exists(Path.Combine(data, code, "node-key.pem")), $"{code} keeps its key under the data directory");
+                // And its TLS certificate, whose fingerprint (what its peers pin) GET /v1/node shows.
+                using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+                    await File.ReadAllTextAsync(Path.Combine(data, code, "federation-cert.pem")));
+                Assert.Contains($"\"certificateSha256\":\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.RawData))}\"", info, StringComparison.Ordinal);
             }
 
-            using var observer = new NodeClient(nodes[3].Http, nodes[3].Grpc);
+            using var observer = new NodeClient(nodes[3].Http, nodes[3].Grpc, DevelopmentToken(data, "INTL"));
             var summary = await observer.Grpc.GetFederationSummaryAsync(
                 new GetFederationSummaryRequest { Dimensions = "risk_tier,category", DeadlineMs = 10_000 }, deadline: NodeClient.Deadline);
             Assert.Equal(["BR", "FR", "KE"], summary.Rows.Select(r => r.Node).Order(StringComparer.Ordinal));
             Assert.Empty(summary.Unanswered);
             Assert.All(summary.Rows, r => Assert.All(r.Cells, c => Assert.True(c.Count >= r.MinCount)));
 
-            using var kenya = new NodeClient(nodes[0].Http, nodes[0].Grpc);
+            using var kenya = new NodeClient(nodes[0].Http, nodes[0].Grpc, DevelopmentToken(data, "KE"));
             var systems = await kenya.Grpc.ListSystemsAsync(new ListSystemsRequest { PageSize = 100 }, deadline: NodeClient.Deadline);
             seeded = systems.Systems.Count;
             Assert.True(seeded >= 30, $"KE was seeded with {seeded} systems");
@@ -52,14 +57,22 @@ public sealed partial class DemoCommandTests
         await using (var again = DemoProcess.Start(data))
         {
             var second = await again.ReadNodeLinesAsync();
-            using var kenya = new NodeClient(second[0].Http, second[0].Grpc);
+            using var kenya = new NodeClient(second[0].Http, second[0].Grpc, DevelopmentToken(data, "KE"));
             var systems = await kenya.Grpc.ListSystemsAsync(new ListSystemsRequest { PageSize = 100 }, deadline: NodeClient.Deadline);
             Assert.Equal(seeded, systems.Systems.Count);
             Assert.Equal(0, await again.StopAsync());
         }
     }
 
-    [GeneratedRegex(@"^(?<code>[A-Z]{2,8}) http=(?<http>http://127\.0\.0\.1:\d+) grpc=(?<grpc>http://127\.0\.0\.1:\d+)\z")]
+    /// <summary>An authority token for a demo node, minted from the key in its data directory as <c>fedreg-node token</c> does.</summary>
+    private static string DevelopmentToken(string data, string code)
+    {
+        using var key = DevelopmentTokens.LoadOrCreateKey(Path.Combine(data, code));
+        return DevelopmentTokens.Mint(key, DevelopmentTokens.Issuer, DevelopmentTokens.AudienceFor(code), "demo-test", Roles.Authority, null,
+            TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+    }
+
+    [GeneratedRegex(@"^(?<code>[A-Z]{2,8}) http=(?<http>http://127\.0\.0\.1:\d+) grpc=(?<grpc>http://127\.0\.0\.1:\d+) federation=(?<federation>https://127\.0\.0\.1:\d+)\z")]
     private static partial Regex NodeLine();
 
     private sealed class DemoProcess : IAsyncDisposable

@@ -12,7 +12,8 @@ namespace FederatedRegistry.Node.Tests.Federation;
 
 public sealed class FederationTrustTests(ThreeNodesAndObserver fixture) : IClassFixture<ThreeNodesAndObserver>
 {
-    private V1.Federation.FederationClient FranceFederation => new(fixture.Federation["FR"].Client.Channel);
+    // France's federation endpoint, called as Kenya (with Kenya's TLS certificate), as KE's node would.
+    private V1.Federation.FederationClient FranceFederation => fixture.Federation["FR"].FederationAs(fixture.Federation["KE"]);
 
     private FederationSigner SignerOf(string code) =>
         new(fixture.Federation[code].Key, code, new SequenceSource(TimeProvider.System), TimeProvider.System);
@@ -154,11 +155,12 @@ public sealed class StalledPeerTests
             }
         });
         using var stalledKey = NodeKey.Generate();
-        var address = new Uri($"http://127.0.0.1:{((IPEndPoint)stalled.LocalEndpoint).Port}");
+        using var stalledCertificate = new NodeCertificate(NodeCertificate.CreateSelfSigned("BR", DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddYears(1)));
+        var address = new Uri($"https://127.0.0.1:{((IPEndPoint)stalled.LocalEndpoint).Port}");
 
         await using (var federation = await TestFederation.StartAsync(
             [("KE", "national", TestPolicies.Kenya), ("INTL", "observer", TestPolicies.Observer)],
-            [("BR", "national", address, stalledKey.PublicKey)]))
+            [("BR", "national", address, stalledKey.PublicKey, new Dictionary<string, string> { ["CertificateSha256"] = stalledCertificate.Sha256 })]))
         {
             var provider = await federation["KE"].Client.Grpc.CreateProviderAsync(Messages.Provider(), deadline: NodeClient.Deadline);
             for (var i = 0; i < 3; i++)

@@ -23,6 +23,7 @@ public sealed class StartupConfigurationTests
         { "ConnectionStrings:Registry", "Host=127.0.0.1;Max Pool Size=20", "postgres", "ConnectionStrings:Registry is not a valid PostgreSQL connection string" },
         { "Orleans:SiloPort", "70000", "embedded", "Orleans:SiloPort 70000 is not a TCP port" },
         { "Reporting:SeriousDays", "-1", "embedded", "Reporting:SeriousDays must be between 0 and 365 days" },
+        { "Federation:ListenUrl", "http://127.0.0.1:5082", "embedded", "Federation:ListenUrl 'http://127.0.0.1:5082' must be an https:// URL" },
     };
 
     [Theory]

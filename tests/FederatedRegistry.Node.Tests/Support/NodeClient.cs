@@ -7,17 +7,33 @@ using Grpc.Net.Client;
 
 namespace FederatedRegistry.Node.Tests.Support;
 
-/// <summary>Real clients of one running node: an <see cref="HttpClient"/> on its HTTP/1.1 port and a gRPC channel on its h2c port.</summary>
+/// <summary>
+/// Real clients of one running node: an <see cref="HttpClient"/> on its HTTP/1.1 port and a gRPC channel on its h2c
+/// port, both sending one bearer token (the authority's unless another is given; none with <c>token: ""</c>).
+/// </summary>
 public sealed class NodeClient : IDisposable
 {
-    public NodeClient(Uri httpAddress, Uri grpcAddress)
+    public NodeClient(Uri httpAddress, Uri grpcAddress, string? token = null)
     {
         HttpAddress = httpAddress;
         GrpcAddress = grpcAddress;
+        Token = token ?? TestTokens.Authority();
         Http = new HttpClient { BaseAddress = httpAddress, Timeout = TimeSpan.FromSeconds(60) };
-        Channel = GrpcChannel.ForAddress(grpcAddress);
+        var grpcHttp = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }) { Timeout = Timeout.InfiniteTimeSpan };
+        if (Token.Length > 0)
+        {
+            Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+            grpcHttp.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        }
+        Channel = GrpcChannel.ForAddress(grpcAddress, new GrpcChannelOptions { HttpClient = grpcHttp, DisposeHttpClient = true });
         Grpc = new Registry.RegistryClient(Channel);
     }
+
+    /// <summary>The bearer token every call carries; empty for none.</summary>
+    public string Token { get; }
+
+    /// <summary>Another client of the same node, calling with <paramref name="token"/> ("" for none).</summary>
+    public NodeClient As(string token) => new(HttpAddress, GrpcAddress, token);
 
     public Uri HttpAddress { get; }
 

@@ -19,6 +19,9 @@ public sealed class NodeSettings
         _values["Node:Name"] = $"{code} test node";
         _values["Node:DataDirectory"] = dataDirectory;
         _values["Storage:Provider"] = storage;
+        _values["Auth:Issuer"] = TestTokens.Issuer;
+        _values["Auth:Audience"] = TestTokens.Audience;
+        _values["Auth:SigningKeys:0"] = TestTokens.PublicKeyPem;
         if (connectionString is not null)
         {
             _values["ConnectionStrings:Registry"] = connectionString;
@@ -33,6 +36,9 @@ public sealed class NodeSettings
     public Uri HttpAddress => new(_values["Kestrel:Endpoints:Http:Url"]!);
 
     public Uri GrpcAddress => new(_values["Kestrel:Endpoints:Grpc:Url"]!);
+
+    /// <summary>The federation endpoint (https, mutual TLS): where peers call this node.</summary>
+    public Uri FederationAddress => new(_values["Federation:ListenUrl"]!);
 
     public IReadOnlyDictionary<string, string?> Values => _values;
 
@@ -58,7 +64,7 @@ public sealed class NodeSettings
     }
 
     /// <summary>
-    /// New free ports for the silo, the gateway and both Kestrel endpoints: a restarted child process binds afresh
+    /// New free ports for the silo, the gateway and the three Kestrel endpoints: a restarted child process binds afresh
     /// rather than waiting for the killed one's sockets.
     /// </summary>
     public NodeSettings AssignFreePorts()
@@ -67,6 +73,7 @@ public sealed class NodeSettings
         _values["Orleans:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         _values["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePorts.Next()}";
         _values["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{FreePorts.Next()}";
+        _values["Federation:ListenUrl"] = $"https://127.0.0.1:{FreePorts.Next()}";
         return this;
     }
 

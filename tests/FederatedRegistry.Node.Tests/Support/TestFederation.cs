@@ -1,20 +1,24 @@
 using FederatedRegistry.Domain.Signing;
+using FederatedRegistry.Federation;
 using FederatedRegistry.Node.Hosting;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 
 namespace FederatedRegistry.Node.Tests.Support;
 
-/// <summary>One node of a <see cref="TestFederation"/>: its settings and key, and the host while it runs.</summary>
+/// <summary>One node of a <see cref="TestFederation"/>: its settings, key and TLS certificate, and the host while it runs.</summary>
 public sealed class FederationNode : IAsyncDisposable
 {
+    private readonly Dictionary<string, GrpcChannel> _peerChannels = new(StringComparer.Ordinal);
     private WebApplication? _app;
 
-    internal FederationNode(string code, string role, NodeSettings settings, NodeKey key)
+    internal FederationNode(string code, string role, NodeSettings settings, NodeKey key, NodeCertificate certificate)
     {
         Code = code;
         Role = role;
         Settings = settings;
         Key = key;
+        Certificate = certificate;
         Client = new NodeClient(settings.HttpAddress, settings.GrpcAddress);
     }
 
@@ -27,9 +31,30 @@ public sealed class FederationNode : IAsyncDisposable
     /// <summary>The node's signing key (also in its data directory, where the node reads it).</summary>
     public NodeKey Key { get; }
 
+    /// <summary>The node's TLS certificate with its key (generated into its data directory, where the node reads it).</summary>
+    public NodeCertificate Certificate { get; }
+
     public NodeClient Client { get; }
 
     public bool IsRunning => _app is not null;
+
+    /// <summary>A channel to this node's federation endpoint that presents <paramref name="certificate"/> (none when null), as a peer would.</summary>
+    public GrpcChannel FederationChannel(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate) =>
+        FederationChannels.Open(Settings.FederationAddress, certificate, Certificate.Sha256);
+
+    /// <summary>A federation client of this node calling as <paramref name="peer"/>, with that peer's certificate (one channel per peer, kept).</summary>
+    public Contracts.V1.Federation.FederationClient FederationAs(FederationNode peer)
+    {
+        lock (_peerChannels)
+        {
+            if (!_peerChannels.TryGetValue(peer.Code, out var channel))
+            {
+                channel = FederationChannel(peer.Certificate.Certificate);
+                _peerChannels[peer.Code] = channel;
+            }
+            return new(channel);
+        }
+    }
 
     /// <summary>Starts the node (again) on the same data directory and ports, and waits until it is healthy.</summary>
     public async Task StartAsync()
@@ -63,13 +88,19 @@ public sealed class FederationNode : IAsyncDisposable
     {
         await StopAsync();
         Client.Dispose();
+        foreach (var channel in _peerChannels.Values)
+        {
+            channel.Dispose();
+        }
         Key.Dispose();
+        Certificate.Dispose();
     }
 }
 
 /// <summary>
-/// Several real nodes in this process, each with its own embedded store, key, policy and ports, every one listing
-/// the others as peers (with their real public keys): federation over real gRPC on loopback.
+/// Several real nodes in this process, each with its own embedded store, key, TLS certificate, policy and ports, every
+/// one listing the others as peers (with their real public keys and certificate fingerprints): federation over real
+/// gRPC with mutual TLS on loopback.
 /// </summary>
 public sealed class TestFederation : IAsyncDisposable
 {
@@ -83,10 +114,13 @@ public sealed class TestFederation : IAsyncDisposable
 
     /// <summary>Configures and starts the nodes.</summary>
     /// <param name="nodes">Code, role ("national" or "observer") and policy document of each node.</param>
-    /// <param name="extraPeers">Peers to add to every node's directory besides the others (e.g. a stalled one): code, role, gRPC address, public key.</param>
+    /// <param name="extraPeers">
+    /// Peers to add to every node's directory besides the others (e.g. a stalled one): code, role, federation address,
+    /// public key, and the TLS pin as settings (CertificateSha256, or CaCertificate and Subject).
+    /// </param>
     public static async Task<TestFederation> StartAsync(
         IReadOnlyList<(string Code, string Role, string Policy)> nodes,
-        IReadOnlyList<(string Code, string Role, Uri Address, NodePublicKey Key)>? extraPeers = null)
+        IReadOnlyList<(string Code, string Role, Uri Address, NodePublicKey Key, IReadOnlyDictionary<string, string> Pin)>? extraPeers = null)
     {
         var members = new List<FederationNode>();
         foreach (var (code, role, policy) in nodes)
@@ -102,16 +136,19 @@ public sealed class TestFederation : IAsyncDisposable
             Directory.CreateDirectory(settings.DataDirectory);
             var key = NodeKey.Generate();
             await File.WriteAllTextAsync(Path.Combine(settings.DataDirectory, "node-key.pem"), key.ExportPkcs8Pem());
+            // The node's own default: generated into its data directory, where the node then finds it.
+            var certificate = NodeCertificates.LoadDefault(settings.DataDirectory, code);
             var policyFile = Path.Combine(settings.DataDirectory, "policy.json");
             await File.WriteAllTextAsync(policyFile, policy);
             settings.With("Sharing:PolicyFile", policyFile);
-            members.Add(new FederationNode(code, role, settings, key));
+            members.Add(new FederationNode(code, role, settings, key, certificate));
         }
         foreach (var node in members)
         {
             var peers = members.Where(m => m != node)
-                .Select(m => (m.Code, m.Role, Address: m.Settings.GrpcAddress, m.Key.PublicKey))
-                .Concat(extraPeers?.Select(p => (p.Code, p.Role, p.Address, PublicKey: p.Key)) ?? [])
+                .Select(m => (m.Code, m.Role, Address: m.Settings.FederationAddress, m.Key.PublicKey,
+                    Pin: (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { ["CertificateSha256"] = m.Certificate.Sha256 }))
+                .Concat(extraPeers?.Select(p => (p.Code, p.Role, p.Address, PublicKey: p.Key, p.Pin)) ?? [])
                 .ToList();
             for (var i = 0; i < peers.Count; i++)
             {
@@ -120,6 +157,10 @@ public sealed class TestFederation : IAsyncDisposable
                     .With($"Federation:Peers:{i}:Role", peers[i].Role)
                     .With($"Federation:Peers:{i}:Address", peers[i].Address.ToString().TrimEnd('/'))
                     .With($"Federation:Peers:{i}:PublicKey", peers[i].PublicKey.ToBase64());
+                foreach (var (setting, value) in peers[i].Pin)
+                {
+                    node.Settings.With($"Federation:Peers:{i}:{setting}", value);
+                }
             }
         }
         var federation = new TestFederation(members);

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
+
+namespace FederatedRegistry.Node.Tests.Support;
+
+/// <summary>gRPC channels to a node's federation endpoint, as a peer (or an impostor) opens them: mutual TLS by hand.</summary>
+public static class FederationChannels
+{
+    /// <summary>
+    /// A channel to <paramref name="address"/> that presents <paramref name="clientCertificate"/> (none when null) and
+    /// believes the server only when its certificate's SHA-256 is <paramref name="serverSha256"/>.
+    /// </summary>
+    public static GrpcChannel Open(Uri address, X509Certificate2? clientCertificate, string serverSha256)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null &&
+                    Convert.ToHexStringLower(SHA256.HashData(certificate.GetRawCertData())) == serverSha256,
+            },
+        };
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;
+        }
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
+    }
+}
