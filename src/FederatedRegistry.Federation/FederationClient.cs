@@ -132,9 +132,9 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
 
     private SslClientAuthenticationOptions TlsFor(Peer peer) => new()
     {
-        ClientCertificates = [certificate.Certificate],
-        // Always this node's certificate, whatever issuers the server lists: peers pin it rather than trust an issuer.
-        LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate.Certificate,
+        // Always this node's certificate (with its intermediates), whatever issuers the server lists: peers pin it
+        // rather than trust an issuer.
+        ClientCertificateContext = certificate.Context,
         // The pin configured for this peer is the only judge: not the system trust store, not the host name.
         RemoteCertificateValidationCallback = (_, presented, chain, _) =>
         {

@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -254,8 +255,12 @@ public sealed class NodeCertificate : IDisposable
     public const string UriPrefix = "urn:fedreg:node:";
 
     /// <param name="certificate">The certificate with its private key; this object takes it over.</param>
+    /// <param name="intermediates">
+    /// The CA certificates between it and its root, sent with it in every handshake so that a peer pinning the root
+    /// (CaCertificate) can build the chain; none for a self-signed certificate.
+    /// </param>
     /// <exception cref="ArgumentException">The certificate has no private key.</exception>
-    public NodeCertificate(X509Certificate2 certificate)
+    public NodeCertificate(X509Certificate2 certificate, X509Certificate2Collection? intermediates = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         if (!certificate.HasPrivateKey)
@@ -275,9 +280,18 @@ public sealed class NodeCertificate : IDisposable
             certificate.Dispose();
         }
         Sha256 = Convert.ToHexStringLower(PeerCertificatePin.Fingerprint(Certificate));
+        Intermediates = intermediates ?? [];
+        // Offline: the chain is what was configured, not what the machine's stores or the network might add.
+        Context = SslStreamCertificateContext.Create(Certificate, Intermediates, offline: true);
     }
 
     public X509Certificate2 Certificate { get; }
+
+    /// <summary>The CA certificates sent along with <see cref="Certificate"/>; empty for a self-signed one.</summary>
+    public X509Certificate2Collection Intermediates { get; }
+
+    /// <summary>The certificate and its intermediates, as TLS presents them.</summary>
+    public SslStreamCertificateContext Context { get; }
 
     /// <summary>The certificate's SHA-256 as 64 lowercase hex digits: what peers pin as CertificateSha256.</summary>
     public string Sha256 { get; }
@@ -305,5 +319,12 @@ public sealed class NodeCertificate : IDisposable
         return request.CreateSelfSigned(notBefore, notAfter);
     }
 
-    public void Dispose() => Certificate.Dispose();
+    public void Dispose()
+    {
+        Certificate.Dispose();
+        foreach (var intermediate in Intermediates)
+        {
+            intermediate.Dispose();
+        }
+    }
 }

@@ -132,6 +132,19 @@ public sealed class PeerCertificatePinTests
         Assert.Equal(PinMatch.Refused, pin.Check(selfSigned, Now).Match);
     }
 
+    [Fact]
+    public void Authority_AcceptsACertificateIssuedThroughAnIntermediate_OnlyWithTheIntermediateThePeerSent()
+    {
+        using var intermediate = TestCertificates.Intermediate(Authority, "Federation Issuing CA");
+        using var issued = TestCertificates.Issue(intermediate, "CN=FR", "urn:fedreg:node:FR");
+        var pin = PeerCertificatePin.Authority(Authority, "urn:fedreg:node:FR");
+
+        Assert.Equal(PinMatch.Refused, pin.Check(issued, Now).Match);
+        Assert.Equal(PinMatch.Accepted, pin.Check(issued, Now, [X509CertificateLoader.LoadCertificate(intermediate.RawData)]).Match);
+        // Pinning the intermediate itself does not make it a root.
+        Assert.Equal(PinMatch.Refused, PeerCertificatePin.Authority(intermediate, "urn:fedreg:node:FR").Check(issued, Now).Match);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

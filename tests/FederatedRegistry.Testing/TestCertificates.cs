@@ -17,6 +17,18 @@ public static class TestCertificates
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddYears(-2), DateTimeOffset.UtcNow.AddYears(18));
     }
 
+    /// <summary>An intermediate CA issued by <paramref name="authority"/>, with its private key, valid for ten years.</summary>
+    public static X509Certificate2 Intermediate(X509Certificate2 authority, string name)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName("CN=" + name), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var issued = request.Create(authority, DateTimeOffset.UtcNow.AddYears(-1), DateTimeOffset.UtcNow.AddYears(10), RandomNumberGenerator.GetBytes(16));
+        return issued.CopyWithPrivateKey(key);
+    }
+
     /// <summary>
     /// A TLS server and client certificate issued by <paramref name="authority"/> to <paramref name="subject"/> (a
     /// distinguished name), with <paramref name="uri"/> as a subject alternative name when given, and its private key.

@@ -24,6 +24,7 @@ internal sealed class FederationApi(
     IRegistryIndex index,
     IOptions<NodeOptions> node,
     PeerDirectory directory,
+    Hosting.FederationEndpoint endpoint,
     FederationSigner signer,
     FederationVerifier verifier,
     RecentEnvelopes recent,
@@ -182,7 +183,7 @@ internal sealed class FederationApi(
     {
         var certificate = context.GetHttpContext().Connection.ClientCertificate
             ?? throw Rejected("no_certificate", "The federation service answers only calls made with a peer's TLS client certificate.");
-        var verdict = directory.Identify(certificate, clock.GetUtcNow());
+        var verdict = endpoint.Identify(directory, certificate, clock.GetUtcNow());
         return verdict.Peer ?? throw Rejected("unknown_certificate", $"The TLS client certificate is not accepted: {verdict.Reason}.");
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using FederatedRegistry.Federation;
@@ -18,6 +19,10 @@ public sealed class FederationEndpoint
     private static readonly PathString FederationPath = "/" + Contracts.V1.Federation.Descriptor.FullName;
 
     private readonly IPAddress? _ip;
+
+    // The intermediate CA certificates each accepted client certificate came with, by its fingerprint: the handshake
+    // has them, a request sees only the certificate, and re-checking it per request must build the same chain.
+    private readonly ConcurrentDictionary<string, X509Certificate2Collection> _intermediates = new(StringComparer.Ordinal);
 
     private FederationEndpoint(BindingAddress address, IPAddress? ip) => (Address, _ip) = (address, ip);
 
@@ -64,6 +69,7 @@ public sealed class FederationEndpoint
             listen.UseHttps(new HttpsConnectionAdapterOptions
             {
                 ServerCertificate = certificate.Certificate,
+                ServerCertificateChain = certificate.Intermediates.Count > 0 ? certificate.Intermediates : null,
                 ClientCertificateMode = ClientCertificateMode.RequireCertificate,
                 // Pins, not public CAs: there are no revocation lists to fetch, and the platform's verdict is replaced below.
                 CheckCertificateRevocation = false,
@@ -85,10 +91,23 @@ public sealed class FederationEndpoint
         }
     }
 
+    /// <summary>
+    /// The peer a client certificate on this endpoint belongs to, checked again now (it may have expired while its
+    /// connection stayed open), with the intermediates it arrived with.
+    /// </summary>
+    internal CertificateVerdict Identify(PeerDirectory directory, X509Certificate2 certificate, DateTimeOffset now) =>
+        directory.Identify(certificate, now, _intermediates.GetValueOrDefault(Convert.ToHexStringLower(PeerCertificatePin.Fingerprint(certificate))));
+
     // During the TLS handshake: a certificate no peer's pin accepts ends the connection before any request is read.
-    private static bool Accept(IServiceProvider services, PeerDirectory directory, X509Certificate2 presented, X509Chain? chain)
+    private bool Accept(IServiceProvider services, PeerDirectory directory, X509Certificate2 presented, X509Chain? chain)
     {
-        var verdict = directory.Identify(presented, services.GetRequiredService<TimeProvider>().GetUtcNow(), chain?.ChainPolicy.ExtraStore);
+        // The intermediates the peer sent are in the chain's extra store (the platform's own chain is not used).
+        var intermediates = chain is { ChainPolicy.ExtraStore.Count: > 0 } ? new X509Certificate2Collection(chain.ChainPolicy.ExtraStore) : null;
+        var verdict = directory.Identify(presented, services.GetRequiredService<TimeProvider>().GetUtcNow(), intermediates);
+        if (verdict.Peer is not null && intermediates is not null)
+        {
+            _intermediates[Convert.ToHexStringLower(PeerCertificatePin.Fingerprint(presented))] = intermediates;
+        }
         if (verdict.Peer is null)
         {
             services.GetRequiredService<ILoggerFactory>().CreateLogger<FederationEndpoint>().LogWarning(

@@ -79,6 +79,7 @@ internal static class NodeCertificates
             return null;
         }
         X509Certificate2 certificate;
+        var intermediates = new X509Certificate2Collection();
         try
         {
             certificate = isPkcs12
@@ -86,13 +87,33 @@ internal static class NodeCertificates
                 : string.IsNullOrEmpty(options.Password)
                     ? X509Certificate2.CreateFromPemFile(path, keyPath)
                     : X509Certificate2.CreateFromEncryptedPemFile(path, options.Password, keyPath);
+            // Any other certificates in the file are the chain to present with it (leaf first, then its CAs, as usual).
+            var all = isPkcs12 ? X509CertificateLoader.LoadPkcs12CollectionFromFile(path, options.Password) : PemCertificates(path);
+            foreach (var other in all)
+            {
+                if (other.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span))
+                {
+                    other.Dispose();
+                }
+                else
+                {
+                    intermediates.Add(other);
+                }
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
             failures.Add($"{name} cannot be used as the node's TLS certificate: {e.Message.TrimEnd('.')}. It must be a PEM certificate with its private key (in the file or in Federation:Certificate:KeyPath), or a PKCS#12 file with Federation:Certificate:Password.");
             return null;
         }
-        return Checked(certificate, name, "renew it, and give its new SHA-256 to the peers that pin it", now, failures);
+        return Checked(certificate, intermediates, name, "renew it, and give its new SHA-256 to the peers that pin it", now, failures);
+    }
+
+    private static X509Certificate2Collection PemCertificates(string path)
+    {
+        var certificates = new X509Certificate2Collection();
+        certificates.ImportFromPemFile(path);
+        return certificates;
     }
 
     private static NodeCertificate? LoadOrGenerateDefault(NodeOptions node, DateTimeOffset now, List<string> failures)
@@ -121,7 +142,7 @@ internal static class NodeCertificates
             failures.Add($"{name} cannot be used: {e.Message.TrimEnd('.')}. Delete it and '{keyPath}' to have a new one generated (peers must then pin its new SHA-256).");
             return null;
         }
-        return Checked(certificate, name, $"delete it and '{keyPath}' to have a new one generated (peers must then pin its new SHA-256)", now, failures);
+        return Checked(certificate, [], name, $"delete it and '{keyPath}' to have a new one generated (peers must then pin its new SHA-256)", now, failures);
     }
 
     private static NodeCertificate? Generate(string code, string path, string keyPath, string name, DateTimeOffset now, List<string> failures)
@@ -154,11 +175,12 @@ internal static class NodeCertificates
         file.Write(text);
     }
 
-    private static NodeCertificate? Checked(X509Certificate2 certificate, string name, string remedy, DateTimeOffset now, List<string> failures)
+    private static NodeCertificate? Checked(X509Certificate2 certificate, X509Certificate2Collection intermediates, string name, string remedy,
+        DateTimeOffset now, List<string> failures)
     {
         if (!certificate.HasPrivateKey)
         {
-            certificate.Dispose();
+            Dispose(certificate, intermediates);
             failures.Add($"{name} holds no private key: give it in the same file or in Federation:Certificate:KeyPath (or use a PKCS#12 file with its key).");
             return null;
         }
@@ -166,13 +188,22 @@ internal static class NodeCertificates
         var notAfter = new DateTimeOffset(certificate.NotAfter);
         if (now > notAfter || now < notBefore)
         {
-            certificate.Dispose();
+            Dispose(certificate, intermediates);
             // Peers refuse a certificate outside its validity: starting with one would only fail every federation call.
             failures.Add(now > notAfter
                 ? $"{name} expired on {notAfter.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}: {remedy}."
                 : $"{name} is not valid before {notBefore.UtcDateTime.ToString("u", CultureInfo.InvariantCulture)}.");
             return null;
         }
-        return new NodeCertificate(certificate);
+        return new NodeCertificate(certificate, intermediates);
+    }
+
+    private static void Dispose(X509Certificate2 certificate, X509Certificate2Collection intermediates)
+    {
+        certificate.Dispose();
+        foreach (var intermediate in intermediates)
+        {
+            intermediate.Dispose();
+        }
     }
 }

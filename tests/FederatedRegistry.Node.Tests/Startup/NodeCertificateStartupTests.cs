@@ -47,10 +47,15 @@ public sealed class NodeCertificateStartupTests
     [InlineData("pem-and-key")]
     [InlineData("pem-with-key")]
     [InlineData("pfx")]
-    public async Task ConfiguredCertificate_IsServedAndShown_AndNoneIsGenerated(string form)
+    [InlineData("pem-chain")]
+    [InlineData("pfx-chain")]
+    public async Task ConfiguredCertificate_IsServedWithItsChainAndShown_AndNoneIsGenerated(string form)
     {
         using var authority = TestCertificates.Authority("Operator CA");
-        using var issued = TestCertificates.Issue(authority, "CN=KE, O=Kenya AI Registry", "urn:fedreg:node:KE");
+        // A chain form: issued by an intermediate CA that the file holds too, which the endpoint must send.
+        using var intermediate = TestCertificates.Intermediate(authority, "Operator Issuing CA");
+        using var issued = TestCertificates.Issue(form.EndsWith("-chain", StringComparison.Ordinal) ? intermediate : authority,
+            "CN=KE, O=Kenya AI Registry", "urn:fedreg:node:KE");
         var directory = Directory.CreateTempSubdirectory("fedreg-cert-").FullName;
         var settings = NodeSettings.Embedded();
         var certificatePem = issued.ExportCertificatePem();
@@ -66,6 +71,15 @@ public sealed class NodeCertificateStartupTests
                 await File.WriteAllTextAsync(Path.Combine(directory, "tls.pem"), certificatePem + "\n" + keyPem);
                 settings.With("Federation:Certificate:Path", Path.Combine(directory, "tls.pem"));
                 break;
+            case "pem-chain":
+                await File.WriteAllTextAsync(Path.Combine(directory, "tls.pem"), certificatePem + "\n" + intermediate.ExportCertificatePem() + "\n" + keyPem);
+                settings.With("Federation:Certificate:Path", Path.Combine(directory, "tls.pem"));
+                break;
+            case "pfx-chain":
+                var collection = new X509Certificate2Collection { issued, X509CertificateLoader.LoadCertificate(intermediate.RawData) };
+                await File.WriteAllBytesAsync(Path.Combine(directory, "tls.pfx"), collection.Export(X509ContentType.Pkcs12, "s3cret")!);
+                settings.With("Federation:Certificate:Path", Path.Combine(directory, "tls.pfx")).With("Federation:Certificate:Password", "s3cret");
+                break;
             default:
                 await File.WriteAllBytesAsync(Path.Combine(directory, "tls.pfx"), issued.Export(X509ContentType.Pkcs12, "s3cret"));
                 settings.With("Federation:Certificate:Path", Path.Combine(directory, "tls.pfx")).With("Federation:Certificate:Password", "s3cret");
@@ -79,16 +93,19 @@ public sealed class NodeCertificateStartupTests
         Assert.False(File.Exists(Path.Combine(settings.DataDirectory, "federation-cert.pem")));
         // The endpoint presents it: a peer pinning the CA and subject would accept what it sees.
         X509Certificate2? served = null;
+        var sent = new X509Certificate2Collection();
         using var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
         {
             served = X509CertificateLoader.LoadCertificate(certificate!.GetRawCertData());
+            sent.AddRange(chain!.ChainPolicy.ExtraStore);
             return true;
         };
         using var client = new HttpClient(handler) { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         await Assert.ThrowsAnyAsync<Exception>(() => client.GetAsync(settings.FederationAddress));
         Assert.NotNull(served);
-        Assert.Equal(PinMatch.Accepted, PeerCertificatePin.Authority(authority, "urn:fedreg:node:KE").Check(served, DateTimeOffset.UtcNow).Match);
+        Assert.Equal(PinMatch.Accepted, PeerCertificatePin.Authority(authority, "urn:fedreg:node:KE").Check(served, DateTimeOffset.UtcNow, sent).Match);
+        Assert.Equal(form.EndsWith("-chain", StringComparison.Ordinal), sent.Any(c => c.Thumbprint == intermediate.Thumbprint));
     }
 
     public static TheoryData<string, string[]> BadSettings() => new()

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using FederatedRegistry.Federation;
 using Grpc.Net.Client;
 
 namespace FederatedRegistry.Node.Tests.Support;
@@ -8,10 +8,10 @@ namespace FederatedRegistry.Node.Tests.Support;
 public static class FederationChannels
 {
     /// <summary>
-    /// A channel to <paramref name="address"/> that presents <paramref name="clientCertificate"/> (none when null) and
-    /// believes the server only when its certificate's SHA-256 is <paramref name="serverSha256"/>.
+    /// A channel to <paramref name="address"/> that presents <paramref name="clientCertificate"/> with its intermediates
+    /// (none when null) and believes the server only when its certificate's SHA-256 is <paramref name="serverSha256"/>.
     /// </summary>
-    public static GrpcChannel Open(Uri address, X509Certificate2? clientCertificate, string serverSha256)
+    public static GrpcChannel Open(Uri address, NodeCertificate? clientCertificate, string serverSha256)
     {
         var handler = new SocketsHttpHandler
         {
@@ -22,11 +22,7 @@ public static class FederationChannels
                     Convert.ToHexStringLower(SHA256.HashData(certificate.GetRawCertData())) == serverSha256,
             },
         };
-        if (clientCertificate is not null)
-        {
-            handler.SslOptions.ClientCertificates = [clientCertificate];
-            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;
-        }
+        handler.SslOptions.ClientCertificateContext = clientCertificate?.Context;
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
     }
 }

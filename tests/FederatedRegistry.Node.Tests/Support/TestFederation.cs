@@ -39,7 +39,7 @@ public sealed class FederationNode : IAsyncDisposable
     public bool IsRunning => _app is not null;
 
     /// <summary>A channel to this node's federation endpoint that presents <paramref name="certificate"/> (none when null), as a peer would.</summary>
-    public GrpcChannel FederationChannel(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate) =>
+    public GrpcChannel FederationChannel(NodeCertificate? certificate) =>
         FederationChannels.Open(Settings.FederationAddress, certificate, Certificate.Sha256);
 
     /// <summary>A federation client of this node calling as <paramref name="peer"/>, with that peer's certificate (one channel per peer, kept).</summary>
@@ -49,7 +49,7 @@ public sealed class FederationNode : IAsyncDisposable
         {
             if (!_peerChannels.TryGetValue(peer.Code, out var channel))
             {
-                channel = FederationChannel(peer.Certificate.Certificate);
+                channel = FederationChannel(peer.Certificate);
                 _peerChannels[peer.Code] = channel;
             }
             return new(channel);
