@@ -80,6 +80,19 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
         return receipt;
     }
 
+    /// <summary>
+    /// The peer's latest signed audit checkpoint with the consistency proof from <paramref name="knownSize"/>, verified as
+    /// a message (origin, signature, freshness, nonce); the checkpoint and proof themselves are the witness's to judge.
+    /// </summary>
+    public async Task<Opened<CheckpointAnswer>> GetAuditCheckpointAsync(Peer peer, long knownSize, int policyVersion, DateTime deadline, CancellationToken ct)
+    {
+        var query = new CheckpointQuery { Recipient = peer.Code, KnownSize = knownSize, Nonce = NewNonce() };
+        var reply = await CallAsync(peer, c => c.GetAuditCheckpointAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
+        var answer = Expect(peer, verifier.Open(reply, CheckpointAnswer.Parser));
+        CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
+        return answer;
+    }
+
     /// <summary>The peer's self-description (unsigned, informative).</summary>
     public async Task<PeerInfo> GetPeerInfoAsync(Peer peer, DateTime deadline, CancellationToken ct) =>
         await CallAsync(peer, c => c.GetPeerInfoAsync(new PeerInfoRequest(), deadline: deadline, cancellationToken: ct));

@@ -92,15 +92,45 @@ public sealed class IncidentGrain(
 
     private async Task CommitAsync(Incident incident)
     {
-        await state.CommitAsync(new IncidentState { Current = incident });
+        await state.CommitAsync(new IncidentState
+        {
+            Current = incident,
+            Actors = new Dictionary<int, string>(state.State.Actors) { [incident.Version] = AuditContext.CurrentActor() },
+        });
         await PublishAsync(incident);
     }
 
+    // The read model applies a version once, with its audit entry, and only then moves the summary.
     private async Task PublishAsync(Incident incident)
     {
-        if (await index.UpsertIncidentAsync(ReadModelRows.From(incident), CancellationToken.None) is { Deltas.Count: > 0 } applied)
+        var actors = state.State.Actors;
+        if (await index.UpsertIncidentAsync(ReadModelRows.From(incident), since => AuditSince(incident, actors, since), CancellationToken.None)
+            is { Deltas.Count: > 0 } applied)
         {
             await GrainFactory.GetGrain<ISummaryGrain>(0).ApplyAsync(ReadModelRows.ToSummaryDeltas(applied), applied.CountSequence);
         }
+    }
+
+    // Every version the read model has not seen gets its entry. An incident's details never change after the report, so
+    // version v is the current incident cut at its v-th history event (one event per version).
+    private static IReadOnlyList<AuditRecord> AuditSince(Incident incident, IReadOnlyDictionary<int, string> actors, int since)
+    {
+        var first = incident.History.Count == incident.Version ? since + 1 : incident.Version;
+        var records = new List<AuditRecord>();
+        for (var version = Math.Max(first, 1); version <= incident.Version; version++)
+        {
+            var step = incident.History[Math.Min(version, incident.History.Count) - 1];
+            var snapshot = version == incident.Version
+                ? incident
+                : incident with { Status = step.Status, Version = version, History = [.. incident.History.Take(version)], UpdatedAt = step.At };
+            records.Add(AuditRecords.Create(
+                $"incident:{incident.Id}:v{version}",
+                snapshot.UpdatedAt,
+                actors.GetValueOrDefault(version, AuditContext.System),
+                version == 1 ? "reported" : "transitioned:" + EnumNames.ToSnake(step.Status),
+                "incident:" + incident.Id,
+                AuditRecords.Json(snapshot)));
+        }
+        return records;
     }
 }

@@ -1,5 +1,7 @@
 using FederatedRegistry.Domain;
 using FederatedRegistry.Domain.Sharing;
+using FederatedRegistry.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FederatedRegistry.Grains;
@@ -7,8 +9,19 @@ namespace FederatedRegistry.Grains;
 public sealed class PolicyGrain(
     [PersistentState(StateNames.Policy, StorageNames.Registry)] IPersistentState<PolicyState> state,
     IOptions<NodeOptions> node,
-    TimeProvider clock) : Grain, IPolicyGrain
+    IAuditLog audit,
+    TimeProvider clock,
+    ILogger<PolicyGrain> logger) : Grain, IPolicyGrain
 {
+    private readonly AuditBacklog _audit = new(audit);
+
+    // What a crash kept from the log is still in the state: appended now.
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
+        await base.OnActivateAsync(cancellationToken);
+    }
+
     public Task<PolicyVersion> GetAsync() =>
         Task.FromResult(state.State.Current ?? new PolicyVersion(0, SharingPolicyDocument.Write(SharingPolicy.DenyAll(node.Value.Code, 0)), null));
 
@@ -51,7 +64,11 @@ public sealed class PolicyGrain(
             return current;
         }
         var next = new PolicyVersion(current.Version + 1, SharingPolicyDocument.Write(policy with { Version = current.Version + 1 }), clock.GetUtcNow());
-        await state.CommitAsync(new PolicyState { Current = next, History = [.. state.State.History, next] });
+        var key = this.GetPrimaryKeyString();
+        var entry = AuditDraft.Of($"policy:{key}:v{next.Version}", next.UpdatedAt!.Value, AuditContext.CurrentActor(), $"installed:v{next.Version}",
+            key == IPolicyGrain.NodePolicy ? "policy" : "policy:" + key, next);
+        await state.CommitAsync(new PolicyState { Current = next, History = [.. state.State.History, next], Audit = _audit.With(state.State.Audit, entry) });
+        await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
         return next;
     }
 }

@@ -12,7 +12,7 @@ public static class RegistrySiloExtensions
 {
     /// <summary>
     /// What the registry's grains need in a silo: the serializer for domain types, the node's durable grain
-    /// storage (ADO.NET on PostgreSQL or the embedded SQLite file, state as JSON) and the read model.
+    /// storage (ADO.NET on PostgreSQL or the embedded SQLite file, state as JSON), the read model and the audit log.
     /// The database schema must have been applied before the silo starts.
     /// </summary>
     public static ISiloBuilder AddRegistryGrains(this ISiloBuilder silo, StorageProvider provider, string connectionString)
@@ -25,6 +25,10 @@ public static class RegistrySiloExtensions
             o.GrainStorageSerializer = new JsonGrainStorageSerializer();
         });
         silo.Services.TryAddSingleton(_ => RegistryIndex.Create(provider, connectionString));
+        silo.Services.TryAddSingleton(_ => AuditLog.Create(provider, connectionString));
+        silo.Services.TryAddSingleton(_ => AuditWitnessStore.Create(provider, connectionString));
+        silo.Services.TryAddSingleton<AuditRecovery>();
+        silo.Services.AddOptions<AuditOptions>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton<ReadModelRecovery>();
         // A node without peers sends nothing and believes no one; the host replaces these with its configured directory.

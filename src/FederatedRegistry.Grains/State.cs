@@ -11,6 +11,8 @@ namespace FederatedRegistry.Grains;
 public sealed record ProviderState
 {
     [Id(0)] public Provider? Current { get; init; }
+    /// <summary>Who created it, for its audit entry (derived from this state, so a crash before the append loses nothing).</summary>
+    [Id(1)] public string? Actor { get; init; }
 }
 
 /// <summary>A registration grain's durable state: the current version and every version before it.</summary>
@@ -19,6 +21,8 @@ public sealed record SystemState
 {
     [Id(0)] public AiSystem? Current { get; init; }
     [Id(1)] public IReadOnlyList<SystemVersion> History { get; init; } = [];
+    /// <summary>Who made each version, by version number, for the audit entries written with the read model.</summary>
+    [Id(2)] public IReadOnlyDictionary<int, string> Actors { get; init; } = new Dictionary<int, string>();
 }
 
 /// <summary>An incident grain's durable state; the incident carries its own history.</summary>
@@ -26,6 +30,8 @@ public sealed record SystemState
 public sealed record IncidentState
 {
     [Id(0)] public Incident? Current { get; init; }
+    /// <summary>Who made each version, by version number, for the audit entries written with the read model.</summary>
+    [Id(1)] public IReadOnlyDictionary<int, string> Actors { get; init; } = new Dictionary<int, string>();
 }
 
 /// <summary>Whether the alerts an incident triggered still have to be put in the peers' outboxes.</summary>
@@ -41,4 +47,6 @@ public sealed record PolicyState
 {
     [Id(0)] public PolicyVersion? Current { get; init; }
     [Id(1)] public IReadOnlyList<PolicyVersion> History { get; init; } = [];
+    /// <summary>Audit entries stored with the changes and not yet known to be in the audit log.</summary>
+    [Id(2)] public IReadOnlyList<AuditDraft> Audit { get; init; } = [];
 }

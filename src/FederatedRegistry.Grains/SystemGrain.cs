@@ -62,16 +62,31 @@ public sealed class SystemGrain(
         {
             Current = system,
             History = [.. state.State.History, new SystemVersion(system.Version, change, system.UpdatedAt, system)],
+            Actors = new Dictionary<int, string>(state.State.Actors) { [system.Version] = AuditContext.CurrentActor() },
         });
         await PublishAsync(system);
     }
 
-    // After the state is durable: the read model applies a version once, and only then moves the summary.
+    // After the state is durable: the read model applies a version once, with its audit entry, and only then moves the summary.
     private async Task PublishAsync(AiSystem system)
     {
-        if (await index.UpsertSystemAsync(ReadModelRows.From(system), CancellationToken.None) is { Deltas.Count: > 0 } applied)
+        var stored = state.State;
+        if (await index.UpsertSystemAsync(ReadModelRows.From(system), since => AuditSince(stored, system.Version, since), CancellationToken.None)
+            is { Deltas.Count: > 0 } applied)
         {
             await GrainFactory.GetGrain<ISummaryGrain>(0).ApplyAsync(ReadModelRows.ToSummaryDeltas(applied), applied.CountSequence);
         }
     }
+
+    // Every version the read model has not seen gets its entry: one whose upsert failed is recorded with the next.
+    private static IReadOnlyList<AuditRecord> AuditSince(SystemState stored, int published, int since) =>
+    [
+        .. stored.History.Where(v => v.Version > since && v.Version <= published).Select(v => AuditRecords.Create(
+            $"system:{v.Snapshot.Id}:v{v.Version}",
+            v.ChangedAt,
+            stored.Actors.GetValueOrDefault(v.Version, AuditContext.System),
+            v.Change,
+            "system:" + v.Snapshot.Id,
+            AuditRecords.Json(v.Snapshot))),
+    ];
 }

@@ -1,3 +1,4 @@
+using FederatedRegistry.Node.Audit;
 using FederatedRegistry.Node.Demo;
 using FederatedRegistry.Node.Hosting;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,10 @@ try
     if (args.Length > 0 && args[0] == DemoFederation.Command)
     {
         return await DemoFederation.RunAsync(args[1..]);
+    }
+    if (args.Length > 0 && args[0] == AuditCommand.Command)
+    {
+        return await AuditCommand.RunAsync(args[1..], Console.Out, Console.Error);
     }
     if (args.Length > 0 && args[0] == TokenCommand.Command)
     {

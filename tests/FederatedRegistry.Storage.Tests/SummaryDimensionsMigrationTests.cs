@@ -43,7 +43,7 @@ public abstract class SummaryDimensionsMigrationTests<TDatabase>(TDatabase datab
 
         await SchemaMigrator.ApplyAsync(Provider, connectionString);
 
-        Assert.Equal([1, 2, 3, 4], (await SchemaMigrator.GetAppliedAsync(Provider, connectionString)).Select(a => a.Version));
+        Assert.Equal(SchemaMigrator.GetScripts(Provider).Select(s => s.Version), (await SchemaMigrator.GetAppliedAsync(Provider, connectionString)).Select(a => a.Version));
         TestRows.AssertSame(system, await index.GetSystemAsync(system.Id));
         // Until the grain re-applies it, an old row has no suspected cause; cross_border follows from its jurisdictions.
         TestRows.AssertSame(crossBorder with { SuspectedCause = "unspecified", StateVersion = 0 }, await index.GetIncidentAsync(crossBorder.Id));

@@ -46,6 +46,9 @@ public enum AuditFault
 
     /// <summary>A checkpoint covers more entries than the log has: entries at the end were removed.</summary>
     CheckpointBeyondEntries = 8,
+
+    /// <summary>A payload does not hash to its entry's payload hash: the payload was altered (<see cref="AuditVerifier.VerifyPayloads"/>).</summary>
+    PayloadHashMismatch = 9,
 }
 
 /// <summary>One thing found wrong, and where.</summary>
@@ -241,6 +244,29 @@ public static class AuditVerifier
         }
         var result = Verify(entries, [to], key, start);
         return extra.Count == 0 ? result : result with { Findings = [.. result.Findings.Concat(extra).OrderBy(f => f.Sequence ?? long.MinValue)] };
+    }
+
+    /// <summary>
+    /// Checks payloads against the payload hashes their entries carry (which <see cref="Verify"/> covers): for whoever
+    /// may read the payloads, such as the node's authority. Returns a finding per payload that does not match.
+    /// </summary>
+    public static IReadOnlyList<AuditFinding> VerifyPayloads(IEnumerable<(AuditEntry Entry, string Payload)> payloads)
+    {
+        ArgumentNullException.ThrowIfNull(payloads);
+        return
+        [
+            .. payloads
+                .Where(p => !AuditEntry.SameHash(AuditEntry.HashPayload(p.Payload), p.Entry.PayloadHash))
+                .Select(p => new AuditFinding(p.Entry.Sequence, AuditFault.PayloadHashMismatch,
+                    $"The payload of entry {p.Entry.Sequence} was altered: it does not hash to the entry's payload hash.")),
+        ];
+    }
+
+    /// <summary>The verification with more findings (from <see cref="VerifyPayloads"/>), kept in order.</summary>
+    public static AuditVerification With(this AuditVerification verification, IEnumerable<AuditFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(verification);
+        return verification with { Findings = [.. verification.Findings.Concat(findings).OrderBy(f => f.Sequence ?? long.MinValue)] };
     }
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);

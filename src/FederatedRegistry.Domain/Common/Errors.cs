@@ -33,7 +33,8 @@ public sealed record DomainError(ErrorKind Kind, string Message, IReadOnlyList<F
 
     public static DomainError NotFound(string what) => new(ErrorKind.NotFound, what + " was not found.", []);
 
-    public static DomainError AlreadyExists(string message) => new(ErrorKind.AlreadyExists, message, []);
+    public static DomainError AlreadyExists(string message, IReadOnlyList<FieldViolation>? violations = null) =>
+        new(ErrorKind.AlreadyExists, message, violations ?? []);
 
     public static DomainError VersionConflict(int expected, int actual) =>
         new(ErrorKind.VersionConflict,

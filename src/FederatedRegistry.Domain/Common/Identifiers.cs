@@ -32,6 +32,25 @@ public static partial class Identifiers
     public static string NewIncidentId(string nodeCode) =>
         $"{nodeCode}-{IncidentKind}-{Base32(Guid.CreateVersion7().ToByteArray(bigEndian: true))[..26]}";
 
+    /// <summary>
+    /// The incident id for a report that carries the reporter's idempotency key (request_id): derived from the node,
+    /// the reporter's scope (its organisation, or the authority) and the key, so that a retried report lands on the
+    /// incident the first attempt created, whether or not that attempt's answer arrived. Same shape as
+    /// <see cref="NewIncidentId"/> (26 Crockford base32 characters, so <see cref="IsIncidentId"/> holds), but taken
+    /// from a SHA-256 hash: the time of the first attempt cannot be known on a retry, so such ids do not sort by
+    /// arrival. The scope keeps one reporter's keys from meeting another's.
+    /// </summary>
+    public static string IncidentIdForRequest(string nodeCode, string scope, string requestId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"fedreg.incident-request/v1\n{nodeCode}\n{scope}\n{requestId}"));
+        return $"{nodeCode}-{IncidentKind}-{Base32(hash)[..26]}";
+    }
+
+    /// <summary>A client-chosen idempotency key: 8-128 letters, digits, '.', '_', ':' or '-', e.g. a UUID.</summary>
+    public static bool IsRequestId(string? value) => value is not null && RequestIdShape().IsMatch(value);
+
+    public const string RequestIdDescription = "8-128 letters, digits, '.', '_', ':' or '-', such as a UUID";
+
     /// <summary>Time-ordered like incident ids, so advisories list in the order they were published.</summary>
     public static string NewAdvisoryId(string nodeCode) =>
         $"{nodeCode}-{AdvisoryKind}-{Base32(Guid.CreateVersion7().ToByteArray(bigEndian: true))[..26]}";
@@ -98,6 +117,9 @@ public static partial class Identifiers
 
     [GeneratedRegex(@"^[A-Z]{2,8}-ADV-[0-9A-HJKMNP-TV-Z]{26}\z")]
     private static partial Regex AdvisoryIdShape();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{8,128}\z")]
+    private static partial Regex RequestIdShape();
 
     [GeneratedRegex(@"^[A-Z]{3,8}\z")]
     private static partial Regex ObserverCodeShape();

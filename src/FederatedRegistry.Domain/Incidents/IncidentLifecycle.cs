@@ -9,18 +9,39 @@ public static class IncidentLifecycle
 {
     public static Incident Report(string id, string nodeCode, ReportIncident command, ReportingRules rules, DateTimeOffset now)
     {
-        var details = command.Details with
+        var details = Normalize(command.Details) with
         {
-            Title = command.Details.Title.Trim(),
             // A reporter's clock may run a little ahead (see IncidentRules.ClockSkew): never report before awareness.
             ReportedAt = command.Details.ReportedAt ?? Max(now, command.Details.AwareAt ?? now),
-            SystemId = NullIfEmpty(command.Details.SystemId),
-            ProductId = NullIfEmpty(command.Details.ProductId),
-            Reporter = NullIfEmpty(command.Details.Reporter),
         };
         return new Incident(id, nodeCode, details, IncidentStatus.Reported, rules.DeadlineFor(details), Version: 1,
             History: [new IncidentEvent(IncidentStatus.Reported, null, now)], UpdatedAt: now);
     }
+
+    /// <summary>
+    /// Whether <paramref name="command"/> reports what <paramref name="existing"/> recorded: the same details once
+    /// normalised as <see cref="Report"/> stores them. A report that left reported_at to the node matches whatever time
+    /// the node filled in. How a retry with the same idempotency key is told from a different report under that key.
+    /// </summary>
+    public static bool IsSameReport(Incident existing, ReportIncident command)
+    {
+        var a = existing.Details;
+        var b = Normalize(command.Details);
+        return a.Title == b.Title && a.Description == b.Description && a.SystemId == b.SystemId && a.ProductId == b.ProductId &&
+            a.Severity == b.Severity && a.HarmTypes.SequenceEqual(b.HarmTypes) && a.SuspectedCause == b.SuspectedCause &&
+            a.AffectedGroups.SequenceEqual(b.AffectedGroups) && a.OccurredAt == b.OccurredAt && a.AwareAt == b.AwareAt &&
+            (b.ReportedAt is null || a.ReportedAt == b.ReportedAt) &&
+            a.AffectedJurisdictions.SequenceEqual(b.AffectedJurisdictions) && a.ResultedInDeath == b.ResultedInDeath &&
+            a.Widespread == b.Widespread && a.Reporter == b.Reporter;
+    }
+
+    private static IncidentDetails Normalize(IncidentDetails details) => details with
+    {
+        Title = details.Title.Trim(),
+        SystemId = NullIfEmpty(details.SystemId),
+        ProductId = NullIfEmpty(details.ProductId),
+        Reporter = NullIfEmpty(details.Reporter),
+    };
 
     public static Outcome<Incident> Transition(Incident current, TransitionIncident command, DateTimeOffset now)
     {

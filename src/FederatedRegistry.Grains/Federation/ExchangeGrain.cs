@@ -3,7 +3,9 @@ using FederatedRegistry.Domain.Advisories;
 using FederatedRegistry.Domain.Sharing;
 using FederatedRegistry.Domain.Signing;
 using FederatedRegistry.Federation;
+using FederatedRegistry.Storage;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FederatedRegistry.Grains;
@@ -18,18 +20,25 @@ public sealed record ExchangeState
     [Id(2)] public IReadOnlyList<KeptAdvisory> Advisories { get; init; } = [];
     /// <summary>Advisories published here and not yet queued to every peer (a crash between the two steps).</summary>
     [Id(3)] public IReadOnlyList<string> Undispatched { get; init; } = [];
+    /// <summary>Audit entries stored with the changes (received, acknowledged, published) and not yet known to be in the audit log.</summary>
+    [Id(4)] public IReadOnlyList<AuditDraft> Audit { get; init; } = [];
 }
 
 public sealed class ExchangeGrain(
     [PersistentState(StateNames.Exchange, StorageNames.Registry)] IPersistentState<ExchangeState> state,
     IOptions<NodeOptions> node,
     PeerDirectory peers,
-    TimeProvider clock) : Grain, IExchangeGrain
+    IAuditLog audit,
+    TimeProvider clock,
+    ILogger<ExchangeGrain> logger) : Grain, IExchangeGrain
 {
+    private readonly AuditBacklog _audit = new(audit);
+
     private string Origin => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
         if (state.State.Undispatched.Count > 0)
         {
             await DispatchAsync([.. state.State.Advisories.Where(a => state.State.Undispatched.Contains(a.Advisory.Id)).Select(a => a.Advisory)]);
@@ -67,12 +76,22 @@ public sealed class ExchangeGrain(
             };
             (fresh ? accepted : duplicates).Add(item.Id);
         }
+        // Received from the origin: the peer acts, whoever relayed the call.
+        var actor = AuditContext.Peer(Origin);
+        IEnumerable<AuditDraft> received =
+        [
+            .. alerts.Select(a => AuditDraft.Of($"exchange:{Origin}:received:{a.AlertId}", now, actor, "received:" + Origin, "alert:" + a.AlertId, a)),
+            .. advisories.Select(a => AuditDraft.Of($"exchange:{Origin}:received:{a.Advisory.Id}", now, actor, "received:" + Origin, "advisory:" + a.Advisory.Id, a)),
+            .. acknowledgements.Select(a => AuditDraft.Of($"exchange:{Origin}:received:ack:{a.AlertId}", now, actor, "received:" + Origin, "acknowledgement:" + a.AlertId, a)),
+        ];
         await state.CommitAsync(state.State with
         {
             Guard = guard.Snapshot(),
             Alerts = [.. state.State.Alerts, .. alerts],
             Advisories = [.. state.State.Advisories, .. advisories],
+            Audit = _audit.With(state.State.Audit, received),
         });
+        await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
         foreach (var ack in acknowledgements)
         {
             await GrainFactory.GetGrain<IOutboxGrain>(Origin).RecordAcknowledgementAsync(ack.AlertId, ack.AcknowledgedAt, ack.Note);
@@ -98,7 +117,14 @@ public sealed class ExchangeGrain(
         var item = DeliveryItems.ForAcknowledgement(alertId, acknowledged.AcknowledgedAt!.Value, note);
         await GrainFactory.GetGrain<IOutboxGrain>(Origin).EnqueueAsync(
             [new OutboxItem("ack:" + alertId, OutboxKinds.Acknowledgement, item.ToByteArray(), policy.Version, clock.GetUtcNow())], []);
-        await state.CommitAsync(state.State with { Alerts = [.. state.State.Alerts.Select(a => a.AlertId == alertId ? acknowledged : a)] });
+        var entry = AuditDraft.Of($"exchange:{Origin}:acknowledged:{alertId}", acknowledged.AcknowledgedAt.Value, AuditContext.CurrentActor(),
+            "acknowledged", "alert:" + alertId, acknowledged);
+        await state.CommitAsync(state.State with
+        {
+            Alerts = [.. state.State.Alerts.Select(a => a.AlertId == alertId ? acknowledged : a)],
+            Audit = _audit.With(state.State.Audit, entry),
+        });
+        await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
         return acknowledged;
     }
 
@@ -114,11 +140,15 @@ public sealed class ExchangeGrain(
         var advisory = new Advisory(
             Identifiers.NewAdvisoryId(Origin), Origin, policy.Version, command.Title, command.Summary, command.LessonsLearned ?? "",
             [.. command.Mitigations ?? []], [.. command.Categories.Select(c => EnumNames.ToSnake(c))], clock.GetUtcNow());
+        var entry = AuditDraft.Of($"advisory:{advisory.Id}:published", advisory.PublishedAt, AuditContext.CurrentActor(), "published",
+            "advisory:" + advisory.Id, advisory);
         await state.CommitAsync(state.State with
         {
             Advisories = [.. state.State.Advisories, new KeptAdvisory(advisory, null)],
             Undispatched = [.. state.State.Undispatched, advisory.Id],
+            Audit = _audit.With(state.State.Audit, entry),
         });
+        await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
         await DispatchAsync([advisory]);
         return advisory;
     }
@@ -134,7 +164,11 @@ public sealed class ExchangeGrain(
             await GrainFactory.GetGrain<IOutboxGrain>(peer.Code).EnqueueAsync(items, []);
         }
         var done = advisories.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
-        await state.CommitAsync(state.State with { Undispatched = [.. state.State.Undispatched.Where(id => !done.Contains(id))] });
+        await state.CommitAsync(state.State with
+        {
+            Undispatched = [.. state.State.Undispatched.Where(id => !done.Contains(id))],
+            Audit = _audit.With(state.State.Audit),
+        });
     }
 
     private static bool Add<T>(List<T> list, T item)

@@ -1,5 +1,6 @@
 using FederatedRegistry.Contracts.V1;
 using FederatedRegistry.Federation;
+using FederatedRegistry.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,8 @@ public sealed record OutboxState
     [Id(1)] public IReadOnlyList<SentAlert> Sent { get; init; } = [];
     [Id(2)] public long Delivered { get; init; }
     [Id(3)] public DateTimeOffset? LastSuccessAt { get; init; }
+    /// <summary>Audit entries stored with the changes (queued, delivered) and not yet known to be in the audit log.</summary>
+    [Id(4)] public IReadOnlyList<AuditDraft> Audit { get; init; } = [];
 }
 
 /// <remarks>
@@ -29,8 +32,10 @@ public sealed class OutboxGrain(
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
+    IAuditLog audit,
     ILogger<OutboxGrain> logger) : Grain, IOutboxGrain
 {
+    private readonly AuditBacklog _audit = new(audit);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private IGrainTimer? _timer;
@@ -40,8 +45,15 @@ public sealed class OutboxGrain(
 
     private string PeerCode => this.GetPrimaryKeyString();
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
+        await base.OnActivateAsync(cancellationToken);
+    }
+
     public async Task EnqueueAsync(IReadOnlyList<OutboxItem> items, IReadOnlyList<SentAlert> alerts)
     {
+        var actor = AuditContext.CurrentActor();
         await ChangeAsync(current =>
         {
             var queued = current.Pending.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
@@ -51,8 +63,10 @@ public sealed class OutboxGrain(
             {
                 Pending = [.. current.Pending, .. fresh],
                 Sent = [.. current.Sent, .. alerts.Where(a => known.Add(a.AlertId))],
+                Audit = _audit.With(current.Audit, fresh.Select(i => AuditOf(i, actor, "queued", i.EnqueuedAt, withItem: true))),
             };
         });
+        await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
         StartDelivery();
     }
 
@@ -178,7 +192,9 @@ public sealed class OutboxGrain(
             Sent = [.. current.Sent.Select(a => ids.Contains(a.AlertId) && a.DeliveredAt is null ? a with { DeliveredAt = now } : a)],
             Delivered = current.Delivered + batch.Count,
             LastSuccessAt = now,
+            Audit = _audit.With(current.Audit, batch.Select(i => AuditOf(i, AuditContext.System, "delivered", now, withItem: false))),
         });
+        await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
         _lastError = null;
         logger.LogInformation("Delivered {Count} item(s) to {Peer}", batch.Count, PeerCode);
     }
@@ -200,9 +216,25 @@ public sealed class OutboxGrain(
         }
     }
 
+    // One entry per item and step; an item queued again after delivery is a new change (its queue time differs).
+    private AuditDraft AuditOf(OutboxItem item, string actor, string step, DateTimeOffset at, bool withItem) => AuditDraft.Of(
+        $"outbox:{PeerCode}:{step}:{item.Id}:{item.EnqueuedAt.UtcTicks}",
+        at,
+        actor,
+        $"{step}:{PeerCode}",
+        item.Kind switch
+        {
+            OutboxKinds.Acknowledgement => "acknowledgement:" + (item.Id.StartsWith("ack:", StringComparison.Ordinal) ? item.Id[4..] : item.Id),
+            _ => $"{item.Kind}:{item.Id}",
+        },
+        new OutboxAuditPayload(PeerCode, item.Id, item.Kind, item.PolicyVersion, item.EnqueuedAt, withItem ? item.Item : null));
+
     private static string Describe(Exception error) => error switch
     {
         Grpc.Core.RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
         _ => error.Message,
     };
 }
+
+/// <summary>What the audit log keeps of an outbox change: the item as it was queued (the serialized DeliveryItem when queued).</summary>
+internal sealed record OutboxAuditPayload(string Peer, string Id, string Kind, int PolicyVersion, DateTimeOffset EnqueuedAt, byte[]? Item);

@@ -22,6 +22,7 @@ namespace FederatedRegistry.Node.Api;
 internal sealed class FederationApi(
     IGrainFactory grains,
     IRegistryIndex index,
+    IAuditLog audit,
     IOptions<NodeOptions> node,
     PeerDirectory directory,
     Hosting.FederationEndpoint endpoint,
@@ -33,7 +34,10 @@ internal sealed class FederationApi(
     public const int MaxPageSize = 100;
     public const int MaxDeliveryItems = 1_000;
 
-    private static readonly string[] Capabilities = ["summary", "records", "product-lookup", "delivery"];
+    /// <summary>The most entries one checkpoint answer proves; a longer proof is asked for in pages.</summary>
+    public const int MaxProofEntries = 10_000;
+
+    private static readonly string[] Capabilities = ["summary", "records", "product-lookup", "delivery", "audit-checkpoint"];
 
     private string Code => node.Value.Code;
 
@@ -156,6 +160,29 @@ internal sealed class FederationApi(
         }
         var receipt = new V1.DeliveryReceipt { Accepted = { result.Value!.Accepted }, Duplicates = { result.Value.Duplicates }, Nonce = batch.Nonce };
         return signer.Sign(receipt, (await Policy.GetAsync()).Version);
+    }
+
+    public override async Task<V1.SignedMessage> GetAuditCheckpoint(V1.SignedMessage request, ServerCallContext context)
+    {
+        // Any peer may ask, whatever the sharing policy: checkpoints and entry hashes are public, payloads are not sent.
+        var (_, query) = Open(request, V1.CheckpointQuery.Parser, context, once: true);
+        CheckRecipient(query.Recipient);
+        if (query.KnownSize < 0)
+        {
+            throw RpcErrors.Invalid("known_size", "must not be negative (0 when no checkpoint of this node was kept)");
+        }
+        var ct = context.CancellationToken;
+        var answer = new V1.CheckpointAnswer { Nonce = query.Nonce };
+        if (await audit.ReadLatestCheckpointAsync(ct) is { } latest)
+        {
+            answer.Checkpoint = AuditMessages.ToProto(AuditRows.ToDomain(latest));
+            if (latest.Size > query.KnownSize)
+            {
+                var entries = await audit.ReadEntriesAsync(query.KnownSize + 1, (int)Math.Min(latest.Size - query.KnownSize, MaxProofEntries), ct);
+                answer.Proof.Add(entries.Where(e => e.Sequence <= latest.Size).Select(e => AuditMessages.ToProto(AuditRows.ToDomain(e))));
+            }
+        }
+        return signer.Sign(answer, (await Policy.GetAsync()).Version);
     }
 
     private (Peer Peer, T Payload) Open<T>(V1.SignedMessage request, MessageParser<T> parser, ServerCallContext context, bool once) where T : IMessage<T>

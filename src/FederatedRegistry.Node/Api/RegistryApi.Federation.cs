@@ -133,7 +133,12 @@ internal sealed partial class RegistryApi
             rules.Add("dataset", "must be one of " + string.Join(", ", SharingCatalogue.DatasetNames));
         }
         var dimensions = request.Dimensions.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (dimensions.Length is 0 or > MaxDimensions)
+        // Its length first: the answer quotes the dimensions it does not know.
+        if (!rules.Optional("dimensions", request.Dimensions, 200))
+        {
+            dimensions = [];
+        }
+        else if (dimensions.Length is 0 or > MaxDimensions)
         {
             rules.Add("dimensions", $"must name 1 to {MaxDimensions} dimensions, comma-separated, e.g. risk_tier,category");
         }

@@ -24,6 +24,7 @@ namespace FederatedRegistry.Node.Api;
 internal sealed partial class RegistryApi(
     IGrainFactory grains,
     IRegistryIndex index,
+    IAuditLog audit,
     IOptions<NodeOptions> node,
     RegistryDatabase database,
     NodeKey key,
@@ -172,6 +173,10 @@ internal sealed partial class RegistryApi(
         CheckTimestamp(rules, "details.occurred_at", request.Details?.OccurredAt);
         CheckTimestamp(rules, "details.aware_at", request.Details?.AwareAt);
         CheckTimestamp(rules, "details.reported_at", request.Details?.ReportedAt);
+        if (request.RequestId.Length > 0 && !Identifiers.IsRequestId(request.RequestId))
+        {
+            rules.Add("request_id", "must be " + Identifiers.RequestIdDescription);
+        }
         RpcErrors.ThrowIfInvalid(rules.Violations);
 
         var command = ProtoMapping.ToDomain(request);
@@ -184,8 +189,9 @@ internal sealed partial class RegistryApi(
                 throw RpcErrors.Invalid("details.system_id", $"must name a registration on this node ({Code}); use details.product_id for a product registered elsewhere");
             }
         }
-        var id = Identifiers.NewIncidentId(Code);
-        var incident = Unwrap(await grains.GetGrain<IIncidentGrain>(id).ReportAsync(command));
+        var incident = request.RequestId.Length == 0
+            ? Unwrap(await grains.GetGrain<IIncidentGrain>(Identifiers.NewIncidentId(Code)).ReportAsync(command))
+            : await ReportOnceAsync(Caller(context), request.RequestId, command);
         return ProtoMapping.ToProto(incident, clock.GetUtcNow());
     }
 

@@ -50,7 +50,9 @@ public static class RegistryApiSetup
     {
         app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
         app.UseAuthentication();
+        app.UseCallerRateLimits();
         app.UseAuthorization();
+        app.UseRequestBodyLimits();
         // Each rule is declared on the service's methods; what is not declared is the authority's alone (the fallback policy).
         app.MapGrpcService<RegistryApi>();
         app.MapGrpcService<FederationApi>();

@@ -15,7 +15,7 @@ internal static class RpcErrors
     {
         ErrorKind.Invalid => Invalid(error.Violations),
         ErrorKind.NotFound => Simple(Code.NotFound, error.Message),
-        ErrorKind.AlreadyExists => Simple(Code.AlreadyExists, error.Message),
+        ErrorKind.AlreadyExists => WithFields(Code.AlreadyExists, error.Message, error.Violations),
         ErrorKind.VersionConflict => WithFields(Code.Aborted, error.Message, error.Violations),
         ErrorKind.IllegalTransition => Simple(Code.FailedPrecondition, error.Message),
         ErrorKind.PermissionDenied => WithFields(Code.PermissionDenied, error.Message, error.Violations),
@@ -37,6 +37,33 @@ internal static class RpcErrors
     }
 
     public static RpcException NotFound(string what) => Simple(Code.NotFound, what + " was not found.");
+
+    // gRPC carries an error in response headers, and HTTP/2 clients refuse headers over 64 KiB (Grpc.Net.Client drops the
+    // whole connection), while a refusal may quote the request, which can be megabytes long.
+    private const int MaxErrorBytes = 16 * 1024;
+    private const int MaxQuotedText = 500;
+    private const int MaxViolations = 50;
+
+    /// <summary>Whether the error's message and details are too long to send as they are.</summary>
+    public static bool IsOversized(RpcException e) =>
+        e.Status.Detail.Length + (e.Trailers.GetValueBytes("grpc-status-details-bin")?.Length ?? 0) > MaxErrorBytes;
+
+    /// <summary>The same error with its message and field descriptions cut short, and at most 50 violations.</summary>
+    public static RpcException Bounded(RpcException e)
+    {
+        var status = e.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)e.StatusCode, Message = e.Status.Detail };
+        var bounded = new Google.Rpc.Status { Code = status.Code, Message = Cut(status.Message) };
+        if (status.GetDetail<BadRequest>() is { } badRequest)
+        {
+            var cut = new BadRequest();
+            cut.FieldViolations.AddRange(badRequest.FieldViolations.Take(MaxViolations).Select(v =>
+                new BadRequest.Types.FieldViolation { Field = Cut(v.Field), Description = Cut(v.Description) }));
+            bounded.Details.Add(Any.Pack(cut));
+        }
+        return bounded.ToRpcException();
+    }
+
+    private static string Cut(string text) => text.Length <= MaxQuotedText ? text : text[..MaxQuotedText] + "... (cut)";
 
     private static RpcException Simple(Code code, string message) =>
         new Google.Rpc.Status { Code = (int)code, Message = message }.ToRpcException();

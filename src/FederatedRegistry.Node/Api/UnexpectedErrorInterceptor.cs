@@ -5,7 +5,8 @@ namespace FederatedRegistry.Node.Api;
 
 /// <summary>
 /// Logs what escaped the service as a failure of the node, with the method, and answers with a status that
-/// says so without leaking internals. Deliberate answers (RpcException) pass through untouched.
+/// says so without leaking internals. Deliberate answers (RpcException) pass through, cut short when they quote so much
+/// of the request that a client could not read them.
 /// </summary>
 internal sealed partial class UnexpectedErrorInterceptor(ILogger<UnexpectedErrorInterceptor> logger) : Interceptor
 {
@@ -15,6 +16,10 @@ internal sealed partial class UnexpectedErrorInterceptor(ILogger<UnexpectedError
         try
         {
             return await continuation(request, context);
+        }
+        catch (RpcException e) when (RpcErrors.IsOversized(e))
+        {
+            throw RpcErrors.Bounded(e);
         }
         catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
         {

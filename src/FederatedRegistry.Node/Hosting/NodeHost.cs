@@ -24,7 +24,9 @@ public static class NodeHost
         builder.AddRegistryStorage();
         builder.AddRegistrySilo();
         builder.AddNodeSharing();
+        builder.AddNodeAudit();
         builder.AddNodeAuth();
+        builder.AddNodeLimits();
         builder.AddRegistryApi();
 
         var app = builder.Build();

@@ -39,7 +39,15 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
             return;
         }
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await AuditSql.InsertAsync(provider, connection, null, records, ct).ConfigureAwait(false);
+        if (provider == StorageProvider.Postgres || records.Count == 1)
+        {
+            await AuditSql.InsertAsync(provider, connection, null, records, ct).ConfigureAwait(false);
+            return;
+        }
+        // One SQLite statement per row: one transaction makes them one commit (one fsync) instead of one each.
+        await using var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
+        await AuditSql.InsertAsync(provider, connection, transaction, records, ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<UnsealedAuditRecord>> ReadUnsealedAsync(int limit, CancellationToken ct = default)

@@ -214,6 +214,21 @@ public sealed class AuditVerifierTests
         Assert.Contains(result.Findings, f => f.Message.Contains("the log shrank", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void VerifyPayloads_NamesEveryEntryWhosePayloadNoLongerMatchesItsHash()
+    {
+        var chain = AuditChains.Build(4);
+        var payloads = chain.Select(e => (e, $"{{\"n\":{e.Sequence}}}")).ToList();
+        payloads[2] = (chain[2], "{\"n\":99}");
+
+        var findings = AuditVerifier.VerifyPayloads(payloads);
+
+        var finding = Assert.Single(findings);
+        Assert.Equal((3L, AuditFault.PayloadHashMismatch), (finding.Sequence!.Value, finding.Fault));
+        var merged = AuditVerifier.Verify(chain, [], Key).With(findings);
+        Assert.Equal(3, merged.FirstBadSequence);
+    }
+
     private static List<AuditEntry> Rechain(IReadOnlyList<AuditEntry> entries)
     {
         var result = new List<AuditEntry>();

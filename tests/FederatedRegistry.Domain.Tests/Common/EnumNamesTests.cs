@@ -12,7 +12,7 @@ public sealed class EnumNamesTests
         typeof(RiskTier), typeof(Category), typeof(SystemStatus), typeof(DeploymentStatus), typeof(Decision),
         typeof(Severity), typeof(HarmType), typeof(SuspectedCause), typeof(IncidentStatus), typeof(ErrorKind),
         typeof(CanonicalKind), typeof(ReplayDecision), typeof(EnvelopeRejection),
-        typeof(NodeRole), typeof(SharedDataset), typeof(AuditFault),
+        typeof(NodeRole), typeof(SharedDataset), typeof(AuditFault), typeof(WitnessVerdict),
     ];
 
     public static TheoryData<Enum> EveryValueOfEveryEnum()

@@ -135,6 +135,49 @@ public sealed class IdentifiersTests
     }
 
     [Fact]
+    public void IncidentIdForRequest_IsTheSameEveryTimeAndShapedLikeAnyIncidentId()
+    {
+        var first = Identifiers.IncidentIdForRequest("KE", "provider:KE-PRV-acme", "0f8e6d2c-5b4a-4f1e-9d8c-7b6a5f4e3d2c");
+
+        var second = Identifiers.IncidentIdForRequest("KE", "provider:KE-PRV-acme", "0f8e6d2c-5b4a-4f1e-9d8c-7b6a5f4e3d2c");
+
+        Assert.Equal(first, second);
+        Assert.True(Identifiers.IsIncidentId(first), first);
+        Assert.StartsWith("KE-INC-", first, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IncidentIdForRequest_DiffersByNodeScopeAndKey()
+    {
+        var ids = new[]
+        {
+            Identifiers.IncidentIdForRequest("KE", "authority", "request-0001"),
+            Identifiers.IncidentIdForRequest("TZ", "authority", "request-0001"),
+            Identifiers.IncidentIdForRequest("KE", "provider:KE-PRV-acme", "request-0001"),
+            Identifiers.IncidentIdForRequest("KE", "authority", "request-0002"),
+        };
+
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("0f8e6d2c-5b4a-4f1e-9d8c-7b6a5f4e3d2c", true)]
+    [InlineData("01JD3Q4W5X6Y7Z8A9B0C1D2E3F", true)]
+    [InlineData("batch-7:item_12.retry", true)]
+    [InlineData("short", false)]
+    [InlineData("with space in it", false)]
+    [InlineData("line\nbreak-in-it", false)]
+    [InlineData("unicode-ключ-1234", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void IsRequestId_Takes8To128PlainCharacters(string? key, bool expected)
+    {
+        Assert.Equal(expected, Identifiers.IsRequestId(key));
+        Assert.False(Identifiers.IsRequestId(new string('a', 129)));
+        Assert.True(Identifiers.IsRequestId(new string('a', 128)));
+    }
+
+    [Fact]
     public void ProviderId_IsTheSlugUnderTheNodeCode()
     {
         var id = Identifiers.ProviderId("KE", "acme-health");

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FederatedRegistry.Contracts.V1;
 using FederatedRegistry.Node.Tests.Support;
 using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
 using Grpc.Core;
 
 namespace FederatedRegistry.Node.Tests.FieldRules;
@@ -170,9 +171,9 @@ public abstract class MalformedInputTests(INodeFixture node)
     }
 
     [Fact]
-    public async Task StringOfFiveMegabytes_Answers400NamingTheField()
+    public async Task StringOfThreeMegabytes_Answers400NamingTheField()
     {
-        var body = Messages.ToJson(Messages.Incident()).Set("details.description", new string('d', 5_000_000));
+        var body = Messages.ToJson(Messages.Incident()).Set("details.description", new string('d', 3_000_000));
 
         var response = await Client.PostAsync("/v1/incidents", body);
 
@@ -180,10 +181,12 @@ public abstract class MalformedInputTests(INodeFixture node)
         Assert.Equal(["details.description"], response.ViolatedFields);
     }
 
-    [Fact]
-    public async Task BodyBeyondTheServersLimit_Answers400()
+    [Theory]
+    [InlineData(5_000_000)]
+    [InlineData(31_000_000)]
+    public async Task BodyBeyondTheNodesLimit_Answers413NamingTheSetting(int length)
     {
-        var body = Messages.ToJson(Messages.Provider()).Set("name", new string('n', 31_000_000));
+        var body = Messages.ToJson(Messages.Provider()).Set("name", new string('n', length));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/providers")
         {
             Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
@@ -194,8 +197,124 @@ public abstract class MalformedInputTests(INodeFixture node)
         using var sent = await Client.Http.SendAsync(request);
         var response = new JsonResponse(sent.StatusCode, await sent.Content.ReadAsStringAsync());
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("too large", response.Message);
+        Assert.Contains("Limits:MaxRequestBytes", response.Message);
+    }
+
+    [Fact]
+    public async Task BodyBeyondTheNodesLimitWithoutADeclaredLength_Answers413()
+    {
+        var json = Messages.ToJson(Messages.Provider()).Set("name", new string('n', 5_000_000)).ToJsonString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/providers")
+        {
+            Content = new StreamContent(new UnseekableStream(System.Text.Encoding.UTF8.GetBytes(json))),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        JsonResponse? response = null;
+        try
+        {
+            using var sent = await Client.Http.SendAsync(request);
+            response = new JsonResponse(sent.StatusCode, await sent.Content.ReadAsStringAsync());
+        }
+        catch (HttpRequestException)
+        {
+            // The node may close the connection while the client is still sending; it must still serve the next request.
+        }
+
+        Assert.True(response is null || response.StatusCode == HttpStatusCode.RequestEntityTooLarge, response?.ToString());
+        Assert.True(await Client.IsHealthyAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task JsonNestedDeeperThanTheLimit_Answers400NamingTheSetting()
+    {
+        var nested = string.Concat(Enumerable.Repeat("[", 40)) + string.Concat(Enumerable.Repeat("]", 40));
+        var json = Messages.ToJson(Messages.Provider()).ToJsonString()[..^1] + ",\"extra\":" + nested + "}";
+
+        var response = await Client.SendRawAsync(HttpMethod.Post, "/v1/providers", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Limits:MaxJsonDepth", response.Message);
+    }
+
+    [Fact]
+    public async Task BytesThatAreNotUtf8_Answer400NamingTheOffset()
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes("""{"slug": "acme-x", "name": "Acme """);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/providers")
+        {
+            Content = new ByteArrayContent([.. json, 0xC3, 0x28, .. "\"}"u8.ToArray()]),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var sent = await Client.Http.SendAsync(request);
+        var response = new JsonResponse(sent.StatusCode, await sent.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"offset {json.Length}", response.Message);
+    }
+
+    [Fact]
+    public async Task JsonInAnotherCharset_Answers415()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/providers")
+        {
+            Content = new StringContent(Messages.ToJson(Messages.Provider()).ToJsonString(), System.Text.Encoding.Unicode, "application/json"),
+        };
+
+        using var sent = await Client.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, sent.StatusCode);
+    }
+
+    [Fact]
+    public async Task MalformedJson_Answers400SayingWhere()
+    {
+        var response = await Client.SendRawAsync(HttpMethod.Post, "/v1/providers", """{"slug": "acme" "name": "Acme"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("BytePositionInLine: 16", response.Message);
+    }
+
+    [Theory]
+    [InlineData("")]          // no message at all: an empty body
+    [InlineData("0A")]        // field 1, length-delimited, and then nothing
+    [InlineData("0A03EDA080")] // field 1 holding a UTF-16 surrogate encoded as UTF-8, which is not UTF-8
+    [InlineData("FFFFFFFF")]  // not protobuf
+    public async Task ProtobufThatDoesNotParse_IsInvalidArgumentNotUnknown(string hex)
+    {
+        var method = new Method<byte[], byte[]>(MethodType.Unary, Registry.Descriptor.FullName, "GetSystem",
+            Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
+        var bytes = Convert.FromHexString(hex);
+
+        // An empty message is a valid GetSystemRequest (no id): it reaches the API, which names the field.
+        var e = await GrpcAssert.FailsWith(StatusCode.InvalidArgument,
+            async () => await Client.Channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(deadline: NodeClient.Deadline), bytes));
+
+        Assert.True(hex.Length == 0 ? e.ViolatedFields().SequenceEqual(["id"]) : e.Status.Detail.Contains("fedreg.v1.GetSystemRequest", StringComparison.Ordinal), e.Status.Detail);
+    }
+
+    [Fact]
+    public async Task ErrorQuotingAHugeValue_IsCutShortAndTheConnectionSurvives()
+    {
+        var dimensions = "risk_tier," + new string('x', 300_000);
+
+        var e = await GrpcAssert.FailsWith(StatusCode.InvalidArgument,
+            () => Client.Grpc.GetFederationSummaryAsync(new GetFederationSummaryRequest { Dimensions = dimensions }, deadline: NodeClient.Deadline));
+        var policy = await GrpcAssert.FailsWith(StatusCode.InvalidArgument, () => Client.Grpc.ReplacePolicyAsync(new ReplacePolicyRequest
+        {
+            Document = """{"version": 1, "node_code": """ + $"\"{node.Settings.Code}\"" +
+                """, "grants": [{"audience": "all-peers", "datasets": {"systems": {"summary": {"dimensions": [""" +
+                $"\"{new string('y', 500_000)}\"" + "]}}}}]}",
+        }, deadline: NodeClient.Deadline));
+
+        Assert.Equal(["dimensions"], e.ViolatedFields());
+        Assert.Contains("yyyyy... (cut)", policy.Status.Detail);
+        Assert.True(policy.Status.Detail.Length < 2_000, $"{policy.Status.Detail.Length} characters");
+        Assert.All(policy.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => Assert.True(v.Description.Length < 600));
+        Assert.Equal(node.Settings.Code, (await Client.Grpc.GetNodeInfoAsync(new GetNodeInfoRequest(), deadline: NodeClient.Deadline)).Code);
     }
 
     [Theory]
@@ -270,6 +389,12 @@ public abstract class MalformedInputTests(INodeFixture node)
 
         Assert.Equal(HttpStatusCode.OK, systems.StatusCode);
     }
+}
+
+/// <summary>A stream that cannot tell its length, so that its content is sent chunked.</summary>
+internal sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+{
+    public override bool CanSeek => false;
 }
 
 [Collection(EmbeddedNodeCollection.Name)]

@@ -45,6 +45,12 @@ public sealed class RouteAccessTests(EmbeddedNodeFixture node, ITestOutputHelper
         ["GetFederationSummary"] = AccessPolicies.AuthorityOrObserver,
         ["LookupFederationProduct"] = AccessPolicies.Authority,
         ["ListPeers"] = AccessPolicies.Authority,
+        // Anyone may verify the audit trail with the node's public key (payloads stay the authority's: include_payloads).
+        ["ListAuditEntries"] = null,
+        ["GetLatestAuditCheckpoint"] = null,
+        ["GetAuditConsistency"] = null,
+        // What this node has witnessed of its peers' logs: for its authority and observers, like the federation views.
+        ["ListWitnessedCheckpoints"] = AccessPolicies.AuthorityOrObserver,
     };
 
     private static readonly (string Name, Func<string> Token, string? Role)[] Callers =

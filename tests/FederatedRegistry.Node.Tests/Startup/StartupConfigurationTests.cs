@@ -24,6 +24,8 @@ public sealed class StartupConfigurationTests
         { "Orleans:SiloPort", "70000", "embedded", "Orleans:SiloPort 70000 is not a TCP port" },
         { "Reporting:SeriousDays", "-1", "embedded", "Reporting:SeriousDays must be between 0 and 365 days" },
         { "Federation:ListenUrl", "http://127.0.0.1:5082", "embedded", "Federation:ListenUrl 'http://127.0.0.1:5082' must be an https:// URL" },
+        { "Limits:MaxJsonDepth", "2", "embedded", "Limits:MaxJsonDepth 2 must be between 4" },
+        { "Audit:WitnessInterval", "00:00:00", "embedded", "Audit:WitnessInterval '00:00:00' must be between 00:00:00.010 and 1.00:00:00" },
     };
 
     [Theory]

@@ -11,7 +11,7 @@ namespace FederatedRegistry.Node.Tests.Support;
 public sealed class ChildNode : IAsyncDisposable
 {
     // Inherited variables that would configure the node behind the test's back.
-    private static readonly string[] ConfigurationPrefixes = ["Node__", "Storage__", "ConnectionStrings__", "Orleans__", "Kestrel__", "Reporting__", "Sharing__", "Federation__", "ASPNETCORE_", "DOTNET_ENVIRONMENT"];
+    private static readonly string[] ConfigurationPrefixes = ["Node__", "Storage__", "ConnectionStrings__", "Orleans__", "Kestrel__", "Reporting__", "Sharing__", "Federation__", "Limits__", "ASPNETCORE_", "DOTNET_ENVIRONMENT"];
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();

@@ -118,9 +118,11 @@ public sealed class TestFederation : IAsyncDisposable
     /// Peers to add to every node's directory besides the others (e.g. a stalled one): code, role, federation address,
     /// public key, and the TLS pin as settings (CertificateSha256, or CaCertificate and Subject).
     /// </param>
+    /// <param name="configure">Settings of the test's own for every node (e.g. short audit intervals), applied before the peers.</param>
     public static async Task<TestFederation> StartAsync(
         IReadOnlyList<(string Code, string Role, string Policy)> nodes,
-        IReadOnlyList<(string Code, string Role, Uri Address, NodePublicKey Key, IReadOnlyDictionary<string, string> Pin)>? extraPeers = null)
+        IReadOnlyList<(string Code, string Role, Uri Address, NodePublicKey Key, IReadOnlyDictionary<string, string> Pin)>? extraPeers = null,
+        Action<NodeSettings>? configure = null)
     {
         var members = new List<FederationNode>();
         foreach (var (code, role, policy) in nodes)
@@ -141,6 +143,7 @@ public sealed class TestFederation : IAsyncDisposable
             var policyFile = Path.Combine(settings.DataDirectory, "policy.json");
             await File.WriteAllTextAsync(policyFile, policy);
             settings.With("Sharing:PolicyFile", policyFile);
+            configure?.Invoke(settings);
             members.Add(new FederationNode(code, role, settings, key, certificate));
         }
         foreach (var node in members)

@@ -1,0 +1,132 @@
+using FederatedRegistry.Domain.Audit;
+using FederatedRegistry.Domain.Signing;
+using FederatedRegistry.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FederatedRegistry.Grains;
+
+/// <remarks>
+/// The chain's head is read from the database at activation and then kept in memory; a failed seal (nothing of it is
+/// stored) makes the next one read it again. The timer does not interleave with calls, so a seal never overlaps another.
+/// </remarks>
+public sealed partial class AuditChainGrain(
+    IAuditLog log,
+    NodeKey key,
+    IOptions<NodeOptions> node,
+    IOptions<AuditOptions> options,
+    TimeProvider clock,
+    ILogger<AuditChainGrain> logger) : Grain, IAuditChainGrain
+{
+    private AuditHead? _head;
+    private AuditCheckpointRow? _checkpoint;
+    private bool _checkpointRead;
+    private string? _lastError;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var interval = options.Value.SealInterval > TimeSpan.Zero ? options.Value.SealInterval : TimeSpan.FromMilliseconds(250);
+        this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, interval) { KeepAlive = true, Interleave = false });
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task WakeAsync() => Task.CompletedTask;
+
+    public async Task<AuditChainStatus> SealNowAsync()
+    {
+        await TickAsync(CancellationToken.None);
+        return Status();
+    }
+
+    public Task<AuditChainStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    private AuditChainStatus Status() => new(_head?.Size ?? 0, _checkpoint?.Size ?? 0, _checkpoint?.At, _lastError);
+
+    private async Task TickAsync(CancellationToken ct)
+    {
+        try
+        {
+            var added = await SealAsync(ct);
+            await CheckpointIfDueAsync(ct);
+            if (added > 0)
+            {
+                LogSealed(added, _head!.Size);
+            }
+            _lastError = null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Nothing of a failed seal is stored: read the head again and retry at the next tick.
+            _head = null;
+            _checkpointRead = false;
+            _lastError = e.Message;
+            LogSealFailed(e);
+        }
+    }
+
+    private async Task<long> SealAsync(CancellationToken ct)
+    {
+        if (_head is null)
+        {
+            var stored = await log.ReadHeadAsync(ct);
+            _head = stored.EntryHash is null ? AuditHead.Genesis : new AuditHead(stored.Size, AuditEntry.FromHex(stored.EntryHash));
+        }
+        var batchSize = Math.Max(1, options.Value.SealBatchSize);
+        var added = 0L;
+        while (!ct.IsCancellationRequested)
+        {
+            var rows = await log.ReadUnsealedAsync(batchSize, ct);
+            if (rows.Count == 0)
+            {
+                break;
+            }
+            var seals = new List<AuditSeal>(rows.Count);
+            var head = _head;
+            foreach (var row in rows)
+            {
+                var entry = AuditEntry.Seal(head.Size + 1, row.At, row.Actor, row.Action, row.Subject, AuditEntry.FromHex(row.PayloadHash), head.Hash);
+                seals.Add(new AuditSeal(row.Id, entry.Sequence, AuditEntry.Hex(entry.PreviousHash), AuditEntry.Hex(entry.EntryHash)));
+                head = new AuditHead(entry.Sequence, entry.EntryHash);
+            }
+            await log.SealAsync(seals, ct);
+            _head = head;
+            added += rows.Count;
+            if (rows.Count < batchSize)
+            {
+                break;
+            }
+        }
+        return added;
+    }
+
+    private async Task CheckpointIfDueAsync(CancellationToken ct)
+    {
+        if (!_checkpointRead)
+        {
+            _checkpoint = await log.ReadLatestCheckpointAsync(ct);
+            _checkpointRead = true;
+        }
+        var head = _head!;
+        var now = clock.GetUtcNow();
+        if (head.Size == 0 || head.Size <= (_checkpoint?.Size ?? 0)
+            || (_checkpoint is { } last && now - last.At < options.Value.CheckpointInterval))
+        {
+            return;
+        }
+        var checkpoint = AuditCheckpoint.Sign(key, node.Value.Code, head.Size, head.Hash, now);
+        var row = new AuditCheckpointRow(checkpoint.Size, AuditEntry.Hex(checkpoint.HeadHash), checkpoint.At, checkpoint.NodeCode, checkpoint.KeyId,
+            AuditEntry.Hex(checkpoint.Signature));
+        await log.SaveCheckpointAsync(row, ct);
+        _checkpoint = row;
+        LogCheckpoint(row.Size);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Audit chain: sealed {Count} entries, size {Size}")]
+    private partial void LogSealed(long count, long size);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit chain: signed a checkpoint at size {Size}")]
+    private partial void LogCheckpoint(long size);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit chain: sealing failed; retrying at the next tick")]
+    private partial void LogSealFailed(Exception error);
+}
