@@ -28,8 +28,12 @@ public sealed partial record ApiRoute(MethodDescriptor Method, HttpMethod Verb, 
     public string PathFor(Func<string, string> value) =>
         PathParameter().Replace(Template, m => Uri.EscapeDataString(value(m.Groups[1].Value)));
 
-    /// <summary>The path for <paramref name="message"/>: its own values in the path's fields.</summary>
-    public string PathFor(IMessage message) => PathFor(field => Request.FindFieldByName(field)?.Accessor.GetValue(message) as string ?? "");
+    /// <summary>
+    /// The path for <paramref name="message"/>: its own values in the path's fields, or for an empty one
+    /// <paramref name="whenEmpty"/> (an empty segment would match no route, and the request would test nothing).
+    /// </summary>
+    public string PathFor(IMessage message, string whenEmpty = "x") =>
+        PathFor(field => Request.FindFieldByName(field)?.Accessor.GetValue(message) is string { Length: > 0 } value ? value : whenEmpty);
 
     public override string ToString() => $"{Verb} {Template} ({Name})";
 

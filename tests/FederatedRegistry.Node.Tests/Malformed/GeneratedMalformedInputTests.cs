@@ -177,10 +177,11 @@ public abstract class GeneratedMalformedInputTests(MalformedInputNodeFixture nod
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {group.Key,-40} {group.Count(),6}");
         }
-        text.AppendLine("kinds:");
+        text.AppendLine("kinds, and how each was answered:");
         foreach (var group in all.GroupBy(r => r.Case.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {group.Key,-40} {group.Count(),6}");
+            var answers = string.Join(", ", group.GroupBy(r => r.Answer).OrderByDescending(a => a.Count()).Select(a => $"{a.Key} {a.Count()}"));
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {group.Key,-36} {group.Count(),6}: {answers}");
         }
         output.WriteLine(text.ToString());
     }
