@@ -21,6 +21,13 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
     /// <summary>How long a connection attempt to a peer may take: a peer that is down should fail fast, not at the deadline.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The longest a channel waits before trying a peer's address again after a failed connection. gRPC's default
+    /// (120 s) would leave a peer that was down at start, or restarted, "unavailable" to every query for minutes after
+    /// it is back; calls made meanwhile fail at once rather than wait, so a short bound costs little.
+    /// </summary>
+    public static readonly TimeSpan MaxReconnectBackoff = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, Lazy<GrpcChannel>> _channels = new(StringComparer.Ordinal);
 
     // Why the last server certificate of each peer was refused, until the failed call reports it.
@@ -140,6 +147,8 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
                 SslOptions = TlsFor(peer),
             },
             MaxReceiveMessageSize = 16 * 1024 * 1024,
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = MaxReconnectBackoff,
         }))).Value);
     }
 
