@@ -10,12 +10,15 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
     private StorageProvider Provider => database.Provider;
 
     [Fact]
-    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequenceThenSummaryDimensionsThenAuditThenAuditWitness()
+    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequenceThenSummaryDimensionsThenAuditThenAuditWitness_ThenClusterOnPostgres()
     {
         var scripts = SchemaMigrator.GetScripts(Provider);
 
+        (int, string)[] common =
+            [(1, "orleans_persistence"), (2, "read_model"), (3, "count_sequence"), (4, "summary_dimensions"), (5, "audit"), (6, "audit_witness")];
+        // Membership and reminders serve several silos, which only a shared server has.
         Assert.Equal(
-            [(1, "orleans_persistence"), (2, "read_model"), (3, "count_sequence"), (4, "summary_dimensions"), (5, "audit"), (6, "audit_witness")],
+            Provider == StorageProvider.Postgres ? [.. common, (7, "orleans_cluster")] : common,
             scripts.Select(s => (s.Version, s.Name)));
         Assert.All(scripts, s => Assert.StartsWith(Provider == StorageProvider.Postgres ? "Sql/postgres/" : "Sql/sqlite/", s.Path));
         Assert.All(scripts, s => Assert.False(string.IsNullOrWhiteSpace(s.Sql)));
@@ -83,7 +86,7 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
-    public async Task OrleansQueries_AreAllFourPersistenceQueries()
+    public async Task OrleansQueries_AreThePersistenceQueries_AndOnPostgresTheClusteringAndReminderQueries()
     {
         var keys = new List<string>();
         await using var connection = await StorageConnection.OpenAsync(Provider, database.ConnectionString);
@@ -95,7 +98,17 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
             keys.Add(reader.GetString(0));
         }
 
-        Assert.Equal(["ClearStorageKey", "DeleteStorageKey", "ReadFromStorageKey", "WriteToStorageKey"], keys);
+        string[] persistence = ["ClearStorageKey", "DeleteStorageKey", "ReadFromStorageKey", "WriteToStorageKey"];
+        // Every key the 10.4.2 clustering and reminder providers ask for.
+        string[] cluster =
+        [
+            "InsertMembershipVersionKey", "InsertMembershipKey", "UpdateMembershipKey", "UpdateIAmAlivetimeKey", "MembershipReadRowKey",
+            "MembershipReadAllKey", "GatewaysQueryKey", "DeleteMembershipTableEntriesKey", "CleanupDefunctSiloEntriesKey",
+            "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
+            "DeleteReminderRowKey", "DeleteReminderRowsKey",
+        ];
+        var expected = Provider == StorageProvider.Postgres ? persistence.Concat(cluster) : persistence;
+        Assert.Equal(expected.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
     }
 
     private static string FindProjectDirectory()

@@ -16,21 +16,26 @@ public sealed partial class AuditChainGrain(
     IOptions<NodeOptions> node,
     IOptions<AuditOptions> options,
     TimeProvider clock,
-    ILogger<AuditChainGrain> logger) : Grain, IAuditChainGrain
+    ILogger<AuditChainGrain> logger) : Grain, IAuditChainGrain, IRemindable
 {
     private AuditHead? _head;
     private AuditCheckpointRow? _checkpoint;
     private bool _checkpointRead;
     private string? _lastError;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var interval = options.Value.SealInterval > TimeSpan.Zero ? options.Value.SealInterval : TimeSpan.FromMilliseconds(250);
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, interval) { KeepAlive = true, Interleave = false });
-        return base.OnActivateAsync(cancellationToken);
+        // The node's one sealer must outlive the silo it runs on.
+        await this.KeepWorkingAsync();
+        await base.OnActivateAsync(cancellationToken);
     }
 
     public Task WakeAsync() => Task.CompletedTask;
+
+    // Being activated is the point: the timer does the work.
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
 
     public async Task<AuditChainStatus> SealNowAsync()
     {

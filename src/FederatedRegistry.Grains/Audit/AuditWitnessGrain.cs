@@ -18,7 +18,7 @@ public sealed partial class AuditWitnessGrain(
     IOptions<AuditOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
-    ILogger<AuditWitnessGrain> logger) : Grain, IAuditWitnessGrain
+    ILogger<AuditWitnessGrain> logger) : Grain, IAuditWitnessGrain, IRemindable
 {
     /// <summary>How many pieces of evidence the status shows (the newest).</summary>
     public const int EvidenceShown = 10;
@@ -42,10 +42,15 @@ public sealed partial class AuditWitnessGrain(
         _evidence = await store.ReadEvidenceAsync(PeerCode, EvidenceShown, cancellationToken);
         var interval = options.Value.WitnessInterval > TimeSpan.Zero ? options.Value.WitnessInterval : TimeSpan.FromMinutes(1);
         this.RegisterGrainTimer(CheckAsync, new GrainTimerCreationOptions(TimeSpan.Zero, interval) { KeepAlive = true, Interleave = true });
+        // Witnessing a peer must outlive the silo it runs on.
+        await this.KeepWorkingAsync();
         await base.OnActivateAsync(cancellationToken);
     }
 
     public Task WakeAsync() => Task.CompletedTask;
+
+    // Being activated is the point: the timer does the work.
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
 
     public Task<AuditWitnessStatus> GetStatusAsync() => Task.FromResult(new AuditWitnessStatus(
         PeerCode,

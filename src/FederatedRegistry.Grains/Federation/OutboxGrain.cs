@@ -33,13 +33,14 @@ public sealed class OutboxGrain(
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     IAuditLog audit,
-    ILogger<OutboxGrain> logger) : Grain, IOutboxGrain
+    ILogger<OutboxGrain> logger) : Grain, IOutboxGrain, IRemindable
 {
     private readonly AuditBacklog _audit = new(audit);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private IGrainTimer? _timer;
     private bool _delivering;
+    private bool _reminded;
     private DateTimeOffset? _lastAttemptAt;
     private string? _lastError;
 
@@ -67,13 +68,20 @@ public sealed class OutboxGrain(
             };
         });
         await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
-        StartDelivery();
+        await StartDeliveryAsync();
     }
 
-    public Task WakeAsync()
+    public Task WakeAsync() => StartDeliveryAsync();
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        StartDelivery();
-        return Task.CompletedTask;
+        if (state.State.Pending.Count == 0)
+        {
+            await this.StopKeepingAsync();
+            _reminded = false;
+            return;
+        }
+        await StartDeliveryAsync();
     }
 
     public Task<OutboxStatus> GetStatusAsync() => Task.FromResult(new OutboxStatus(
@@ -105,11 +113,17 @@ public sealed class OutboxGrain(
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    private void StartDelivery()
+    private async Task StartDeliveryAsync()
     {
         if (state.State.Pending.Count == 0 || _timer is not null)
         {
             return;
+        }
+        if (!_reminded)
+        {
+            // Items wait in the database; the reminder brings the outbox back on another silo if this one dies.
+            await this.KeepWorkingAsync();
+            _reminded = true;
         }
         // Periodic and kept alive while anything waits; Orleans never overlaps two callbacks of one timer.
         _timer = this.RegisterGrainTimer(DeliverAsync, new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(1))

@@ -19,13 +19,44 @@ public sealed class StorageOptions
         : StorageProvider.Embedded;
 }
 
-/// <summary>Orleans listener ports, so that several nodes can run on one machine. Bound from "Orleans".</summary>
+/// <summary>
+/// The silo: its ports, and in cluster mode (PostgreSQL storage) how it is known to the other silos of the node and
+/// how soon they give up on one that stopped answering. Bound from "Orleans".
+/// </summary>
 public sealed class SiloOptions
 {
     public const string Section = "Orleans";
 
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// Cluster mode: the IP address the other silos reach this one at (in Kubernetes the pod IP, never a Service IP).
+    /// When set the silo listens on every address; when empty it advertises an address of the host name.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>The silo's name in the membership table (in Kubernetes the pod name); default POD_NAME, else the machine name.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>How long a silo waits for a probe answer from another before counting it missed (Orleans' default 10 s).</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Missed probes after which a silo suspects another (Orleans' default 3); two suspicions declare it dead.</summary>
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>
+    /// How often a silo writes "I am alive" to the membership table. A silo that missed two is left out when another
+    /// joins: after every silo of a node was killed, the first to come back waits about twice this (Orleans' default
+    /// is 5 minutes; 30 s costs one small UPDATE per silo every 30 s).
+    /// </summary>
+    public TimeSpan IAmAlivePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The silo name: the configured one, else the pod's, else the machine's.</summary>
+    public string ResolveSiloName() =>
+        !string.IsNullOrWhiteSpace(SiloName) ? SiloName
+        : Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod
+        : Environment.MachineName;
 }
 
 /// <summary>The storage choice resolved to a provider and a connection string.</summary>
@@ -161,6 +192,22 @@ public static class NodeConfiguration
             if (options.SiloPort == options.GatewayPort)
             {
                 failures.Add("Orleans:SiloPort and Orleans:GatewayPort must differ.");
+            }
+            if (!string.IsNullOrWhiteSpace(options.AdvertisedAddress) && !System.Net.IPAddress.TryParse(options.AdvertisedAddress, out _))
+            {
+                failures.Add($"Orleans:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address: give the address other silos reach this one at (in Kubernetes, the pod IP).");
+            }
+            if (options.ProbeTimeout <= TimeSpan.Zero)
+            {
+                failures.Add($"Orleans:ProbeTimeout {options.ProbeTimeout} must be positive (e.g. 00:00:10).");
+            }
+            if (options.IAmAlivePeriod <= TimeSpan.Zero)
+            {
+                failures.Add($"Orleans:IAmAlivePeriod {options.IAmAlivePeriod} must be positive (e.g. 00:00:30).");
+            }
+            if (options.MissedProbesLimit < 1)
+            {
+                failures.Add($"Orleans:MissedProbesLimit {options.MissedProbesLimit} must be 1 or more.");
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

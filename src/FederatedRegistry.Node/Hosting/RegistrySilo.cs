@@ -1,6 +1,7 @@
 using FederatedRegistry.Grains;
 using FederatedRegistry.Grains.Indexing;
 using FederatedRegistry.Storage;
+using Orleans.Configuration;
 
 namespace FederatedRegistry.Node.Hosting;
 
@@ -29,13 +30,64 @@ public static class RegistrySilo
         var (node, database, ports) = NodeConfiguration.ReadStartupSettings(builder.Configuration);
         builder.UseOrleans(silo =>
         {
-            // One silo per node for now: multi-silo clustering on PostgreSQL comes with cluster mode.
-            silo.UseLocalhostClustering(ports.SiloPort, ports.GatewayPort, serviceId: node.Code, clusterId: node.Code);
+            if (database.Provider == StorageProvider.Postgres)
+            {
+                silo.UseClusterMode(node, database, ports);
+            }
+            else
+            {
+                // The embedded store is one process's file: one silo. Its reminders live in memory, and the grains
+                // that need them register them again when the node starts and wakes them.
+                silo.UseLocalhostClustering(ports.SiloPort, ports.GatewayPort, serviceId: node.Code, clusterId: node.Code);
+                silo.UseInMemoryReminderService();
+            }
             silo.AddRegistryGrains(database.Provider, database.ConnectionString);
         });
         // After the silo, so that grains can be activated to repair the read model.
         builder.Services.AddHostedService<ReadModelRecoveryService>();
         return builder;
+    }
+
+    /// <summary>
+    /// Every process started on the same PostgreSQL database with the same node code is a silo of one cluster: they
+    /// find each other in the membership table and share the reminders table. Service and cluster id are the node
+    /// code, so grain state and reminders stay the node's across upgrades.
+    /// </summary>
+    private static void UseClusterMode(this ISiloBuilder silo, NodeOptions node, RegistryDatabase database, SiloOptions settings)
+    {
+        var invariant = StorageConnection.AdoNetInvariant(database.Provider);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = database.ConnectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = database.ConnectionString;
+        });
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = node.Code;
+            o.ServiceId = node.Code;
+        });
+        silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = settings.ResolveSiloName());
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = settings.ProbeTimeout;
+            o.NumMissedProbesLimit = settings.MissedProbesLimit;
+            o.IAmAliveTablePublishTimeout = settings.IAmAlivePeriod;
+        });
+        if (string.IsNullOrWhiteSpace(settings.AdvertisedAddress))
+        {
+            silo.ConfigureEndpoints(System.Net.Dns.GetHostName(), settings.SiloPort, settings.GatewayPort, System.Net.Sockets.AddressFamily.InterNetwork);
+        }
+        else
+        {
+            // A pod's IP is only known inside the pod; listening on every address lets the pod network reach it.
+            silo.ConfigureEndpoints(System.Net.IPAddress.Parse(settings.AdvertisedAddress), settings.SiloPort, settings.GatewayPort,
+                listenOnAnyHostAddress: true);
+        }
     }
 
     // Runs before the API serves, so listings and counts never start out behind the acknowledged state.

@@ -51,7 +51,13 @@ public sealed class NodeSettings
 
     /// <summary>A node on PostgreSQL, in the database <paramref name="connectionString"/> names.</summary>
     public static NodeSettings Postgres(string connectionString, string code = "KE") =>
-        new(code, "postgres", connectionString, NewDataDirectory());
+        // Cluster mode: the silo advertises loopback, where the test's other silos (if any) reach it. A killed silo is
+        // given up on within seconds, so that a restarted one (or the survivors) need not wait out production margins.
+        new NodeSettings(code, "postgres", connectionString, NewDataDirectory())
+            .With("Orleans:AdvertisedAddress", "127.0.0.1")
+            .With("Orleans:ProbeTimeout", "00:00:01")
+            .With("Orleans:MissedProbesLimit", "2")
+            .With("Orleans:IAmAlivePeriod", "00:00:01");
 
     /// <summary>Sets (or, with null, removes) one key.</summary>
     public NodeSettings With(string key, string? value)
