@@ -74,6 +74,38 @@ public static partial class SchemaMigrator
         return applied;
     }
 
+    /// <summary>
+    /// The scripts this build ships that the database has not recorded as applied (all of them when the record table
+    /// is missing). Only reads: a health check asks this of a database it must not change.
+    /// </summary>
+    public static async Task<IReadOnlyList<SchemaScript>> GetPendingAsync(StorageProvider provider, string connectionString, CancellationToken ct = default)
+    {
+        await using var connection = await StorageConnection.OpenAsync(provider, connectionString, ct).ConfigureAwait(false);
+        await using (var exists = connection.CreateCommand())
+        {
+            exists.CommandText = provider == StorageProvider.Postgres
+                ? $"SELECT to_regclass('{MigrationsTable}') IS NOT NULL"
+                : $"SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '{MigrationsTable}'";
+            if (!Convert.ToBoolean(await exists.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture))
+            {
+                return GetScripts(provider);
+            }
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT version FROM {MigrationsTable}";
+        var applied = new HashSet<int>();
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        return GetScripts(provider).Where(s => !applied.Contains(s.Version)).ToList();
+    }
+
     private static async Task ApplyPendingAsync(StorageProvider provider, DbConnection connection, CancellationToken ct)
     {
         await EnsureMigrationsTableAsync(provider, connection, ct).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using FederatedRegistry.Deploy.Tests.Support;
+using FederatedRegistry.Node.Hosting;
 
 namespace FederatedRegistry.Deploy.Tests;
 
@@ -56,7 +57,7 @@ public sealed partial class DockerfileTests
         var http = ChartValues.Load()["containerPorts"]!["http"]!.ToString();
 
         Assert.Contains("CMD", healthCheck.Arguments, StringComparison.Ordinal);
-        Assert.Contains("/health/live", healthCheck.Arguments, StringComparison.Ordinal);
+        Assert.Contains($"GET {NodeHealth.LivePath} HTTP/1.1", healthCheck.Arguments, StringComparison.Ordinal);
         Assert.Contains($"/dev/tcp/127.0.0.1/{http}", healthCheck.Arguments, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FederatedRegistry.Deploy.Tests.Support;
+using FederatedRegistry.Node.Hosting;
 
 namespace FederatedRegistry.Deploy.Tests;
 
@@ -98,7 +99,11 @@ public sealed partial class TemplateTests
         var container = NodeContainer();
         var values = ChartValues.Load();
 
-        foreach (var (probe, path) in new[] { ("startupProbe", "/health/startup"), ("readinessProbe", "/health/ready"), ("livenessProbe", "/health/live") })
+        // The node's own route constants: a probe path the node does not map would keep every pod from becoming ready.
+        foreach (var (probe, path) in new[]
+        {
+            ("startupProbe", NodeHealth.StartupPath), ("readinessProbe", NodeHealth.ReadyPath), ("livenessProbe", NodeHealth.LivePath),
+        })
         {
             Assert.Equal("http", (string?)container[probe]!["httpGet"]!["port"]);
             Assert.Equal(path, (string?)values[probe]!["path"]);

@@ -48,6 +48,34 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
     }
 
     [Fact]
+    public async Task GetPending_OnEmptyDatabase_IsEveryScript_AndCreatesNoRecordTable()
+    {
+        var connectionString = await database.CreateEmptyDatabaseAsync("pending_empty");
+
+        var pending = await SchemaMigrator.GetPendingAsync(Provider, connectionString);
+
+        Assert.Equal(SchemaMigrator.GetScripts(Provider), pending);
+        var tables = Provider == StorageProvider.Postgres
+            ? $"SELECT COUNT(*) FROM information_schema.tables WHERE table_name = '{SchemaMigrator.MigrationsTable}'"
+            : $"SELECT COUNT(*) FROM sqlite_master WHERE name = '{SchemaMigrator.MigrationsTable}'";
+        Assert.Equal(0, await DirectSql.CountAsync(Provider, connectionString, tables));
+    }
+
+    [Fact]
+    public async Task GetPending_IsWhatTheRecordLacks_AndNothingOnceEveryScriptIsApplied()
+    {
+        var connectionString = await database.CreateEmptyDatabaseAsync("pending_latest");
+        await SchemaMigrator.ApplyAsync(Provider, connectionString);
+        var applied = await SchemaMigrator.GetPendingAsync(Provider, connectionString);
+        var latest = SchemaMigrator.GetScripts(Provider)[^1];
+
+        await DirectSql.ExecuteAsync(Provider, connectionString, $"DELETE FROM {SchemaMigrator.MigrationsTable} WHERE version = {latest.Version}");
+
+        Assert.Empty(applied);
+        Assert.Equal([latest], await SchemaMigrator.GetPendingAsync(Provider, connectionString));
+    }
+
+    [Fact]
     public async Task Apply_Again_ChangesNothingAndDoesNotFail()
     {
         var connectionString = await database.CreateEmptyDatabaseAsync("migrate_twice");

@@ -1,14 +1,12 @@
 using FederatedRegistry.Node.Hosting;
 using Google.Protobuf.Reflection;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.OpenApi.Models;
 
 namespace FederatedRegistry.Node.Api;
 
 public static class RegistryApiSetup
 {
-    /// <summary>gRPC services, their HTTP/JSON transcoding and OpenAPI document, and health checks.</summary>
+    /// <summary>gRPC services, their HTTP/JSON transcoding and OpenAPI document, and the gRPC reflection service.</summary>
     public static WebApplicationBuilder AddRegistryApi(this WebApplicationBuilder builder)
     {
         builder.Services
@@ -20,13 +18,6 @@ public static class RegistryApiSetup
             // Without the error detail types in the registry, a status carrying BadRequest becomes an empty HTTP 500.
             .AddJsonTranscoding(o => o.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
-        builder.Services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry");
-        // The whole node ("") and the registry service report the same checks as /healthz.
-        builder.Services.AddGrpcHealthChecks(o =>
-        {
-            o.Services.Map(FederatedRegistry.Contracts.V1.Registry.Descriptor.FullName, _ => true);
-            o.Services.Map(FederatedRegistry.Contracts.V1.Federation.Descriptor.FullName, _ => true);
-        });
 
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(o =>
@@ -46,6 +37,7 @@ public static class RegistryApiSetup
         return builder;
     }
 
+    /// <summary>The middleware in order, and the routes: the APIs, reflection, health (<see cref="NodeHealth"/>), OpenAPI.</summary>
     public static WebApplication MapRegistryApi(this WebApplication app)
     {
         app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
@@ -58,24 +50,13 @@ public static class RegistryApiSetup
         app.MapGrpcService<FederationApi>();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions
-        {
-            ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
-            {
-                status = report.Status.ToString().ToLowerInvariant(),
-                checks = report.Entries.ToDictionary(e => e.Key, e => new
-                {
-                    status = e.Value.Status.ToString().ToLowerInvariant(),
-                    description = e.Value.Description,
-                }),
-            }),
-        }).AllowAnonymous();
+        app.MapNodeHealth();
         app.MapGet("/", () => Results.Json(new
         {
             service = "FederatedRegistry node",
             openapi = "/openapi/v1.json",
             node = "/v1/node",
-            health = "/healthz",
+            health = new { live = NodeHealth.LivePath, ready = NodeHealth.ReadyPath, startup = NodeHealth.StartupPath },
         })).AllowAnonymous();
         return app;
     }

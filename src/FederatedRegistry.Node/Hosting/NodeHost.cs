@@ -28,6 +28,7 @@ public static class NodeHost
         builder.AddNodeAuth();
         builder.AddNodeLimits();
         builder.AddRegistryApi();
+        builder.AddNodeHealth();
 
         var app = builder.Build();
         app.UseFederationEndpoint();

@@ -46,7 +46,8 @@ public static partial class NodeLimits
 {
     private const string GrpcContentType = "application/grpc";
     private static readonly PathString GrpcHealthPath = "/grpc.health.v1.Health";
-    private static readonly PathString HealthPath = "/healthz";
+    private static readonly PathString HealthPath = NodeHealth.PathPrefix;
+    private static readonly PathString LegacyHealthPath = NodeHealth.LegacyPath;
     private static readonly PathString FederationPath = "/" + Contracts.V1.Federation.Descriptor.FullName;
 
     /// <summary>The limits' settings (validated at start), the size limits of Kestrel and of the national gRPC API, and the rate limiter.</summary>
@@ -87,7 +88,8 @@ public static partial class NodeLimits
     internal static RateLimitPartition<string> Partition(HttpContext context, LimitsOptions limits)
     {
         var path = context.Request.Path;
-        if (limits.RequestsPerSecond == 0 || path.StartsWithSegments(HealthPath) || path.StartsWithSegments(GrpcHealthPath))
+        if (limits.RequestsPerSecond == 0 || path.StartsWithSegments(HealthPath) || path.StartsWithSegments(LegacyHealthPath) ||
+            path.StartsWithSegments(GrpcHealthPath))
         {
             return RateLimitPartition.GetNoLimiter("");
         }

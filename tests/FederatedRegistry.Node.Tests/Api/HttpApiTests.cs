@@ -360,13 +360,17 @@ public abstract class HttpApiTests(INodeFixture node)
     }
 
     [Fact]
-    public async Task Healthz_AnswersHealthyWithTheRegistryCheck()
+    public async Task HealthReady_AnswersHealthyWithTheSiloDatabaseAndSchemaChecks()
     {
-        var response = await Client.GetAsync("/healthz");
+        var response = await Client.GetAsync("/health/ready");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("healthy", (string?)response.Object["status"]);
-        Assert.Equal("healthy", (string?)response.Object["checks"]!["registry"]!["status"]);
+        foreach (var check in new[] { "silo", "database", "schema" })
+        {
+            Assert.Equal("healthy", (string?)response.Object["checks"]![check]!["status"]);
+        }
+        Assert.Contains(node.Settings.Values["Storage:Provider"]!, (string?)response.Object["checks"]!["database"]!["description"], StringComparison.Ordinal);
     }
 
     [Fact]

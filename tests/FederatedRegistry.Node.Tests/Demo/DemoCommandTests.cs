@@ -27,7 +27,7 @@ public sealed partial class DemoCommandTests
             foreach (var (code, http, _) in nodes)
             {
                 using var client = new HttpClient { BaseAddress = http };
-                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
                 var info = await client.GetStringAsync("/v1/node");
                 Assert.Contains($"\"code\":\"{code}\"", info, StringComparison.Ordinal);
                 Assert.True(File.Exists(Path.Combine(data, code, "node-key.pem")), $"{code} keeps its key under the data directory");

@@ -241,6 +241,33 @@ public sealed class MutualTlsTests(PinnedPeers fixture) : IClassFixture<PinnedPe
         await GrpcAssert.FailsWith(StatusCode.Unimplemented, () => new Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new Grpc.Health.V1.HealthCheckRequest(), deadline: NodeClient.Deadline));
     }
 
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    [InlineData("/health/startup")]
+    [InlineData("/healthz")]
+    public async Task Health_routes_are_served_on_the_http_port_and_not_on_the_federation_endpoint_even_to_a_pinned_peer(string path)
+    {
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                ClientCertificateContext = Kenya.Certificate.Context,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null &&
+                    Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.GetRawCertData())) == France.Certificate.Sha256,
+            },
+        };
+        using var federation = new HttpClient(handler) { BaseAddress = France.Settings.FederationAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        using var anonymous = France.Client.As("");
+        using var onFederationPort = await federation.SendAsync(request);
+        var onHttpPort = await anonymous.GetAsync(path);
+
+        Assert.Equal((HttpVersion.Version20, HttpStatusCode.NotFound), (onFederationPort.Version, onFederationPort.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, onHttpPort.StatusCode);
+    }
+
     [Fact]
     public async Task The_national_api_is_unaffected_and_shows_the_certificate_fingerprint_to_pin()
     {
@@ -250,7 +277,7 @@ public sealed class MutualTlsTests(PinnedPeers fixture) : IClassFixture<PinnedPe
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(France.Certificate.Sha256, (string?)response.Object["certificateSha256"]);
         Assert.Equal(France.Certificate.Sha256, info.CertificateSha256);
-        Assert.Equal(HttpStatusCode.OK, (await France.Client.Http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await France.Client.Http.GetAsync("/health/ready")).StatusCode);
     }
 
     // Calls every method of France's federation service as one caller: an unsigned one, three signed queries and a

@@ -57,6 +57,9 @@ public sealed class CallerPartitionTests
     }
 
     [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    [InlineData("/health/startup")]
     [InlineData("/healthz")]
     [InlineData("/grpc.health.v1.Health/Check")]
     public void HealthChecks_AreNeverLimited(string path)
@@ -65,6 +68,17 @@ public sealed class CallerPartitionTests
 
         using var limiter = partition.Factory(partition.PartitionKey);
         Assert.IsNotType<System.Threading.RateLimiting.TokenBucketRateLimiter>(limiter);
+    }
+
+    [Theory]
+    [InlineData("/healthier")]
+    [InlineData("/v1/health/live")]
+    public void APathThatOnlyResemblesHealth_IsLimited(string path)
+    {
+        var partition = NodeLimits.Partition(Request(path, User("alice")), Limits);
+
+        using var limiter = partition.Factory(partition.PartitionKey);
+        Assert.IsType<System.Threading.RateLimiting.TokenBucketRateLimiter>(limiter);
     }
 
     [Fact]

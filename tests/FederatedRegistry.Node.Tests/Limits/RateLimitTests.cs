@@ -93,8 +93,12 @@ public sealed class RateLimitTests(RateLimitedNodeFixture node)
 
         for (var i = 0; i < 3 * Burst; i++)
         {
-            Assert.True(await anonymous.IsHealthyAsync(CancellationToken.None), $"/healthz failed at call {i}");
-            var health = await new Health.HealthClient(anonymous.Channel).CheckAsync(new HealthCheckRequest(), deadline: NodeClient.Deadline);
+            foreach (var path in new[] { "/health/live", "/health/ready", "/health/startup", "/healthz" })
+            {
+                var response = await anonymous.GetAsync(path);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} answered HTTP {(int)response.StatusCode} at call {i}: {response.Body}");
+            }
+            var health = await new Grpc.Health.V1.Health.HealthClient(anonymous.Channel).CheckAsync(new HealthCheckRequest(), deadline: NodeClient.Deadline);
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         }
     }

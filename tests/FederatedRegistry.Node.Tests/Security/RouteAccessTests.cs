@@ -125,6 +125,28 @@ public sealed class RouteAccessTests(EmbeddedNodeFixture node, ITestOutputHelper
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
+    /// <summary>The HTTP routes outside fedreg.v1.Registry: the probes, which Kubernetes calls without a token.</summary>
+    private static readonly string[] HealthRoutes = ["/health/live", "/health/ready", "/health/startup", "/healthz"];
+
+    [Fact]
+    public async Task Health_routes_answer_every_caller_whatever_its_token()
+    {
+        var failures = new List<string>();
+        foreach (var path in HealthRoutes)
+        {
+            foreach (var (name, token, _) in Callers)
+            {
+                using var client = node.Client.As(token());
+                using var response = await client.Http.GetAsync(path);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    failures.Add($"GET {path} as {name}: expected 200, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
     [Fact]
     public async Task Grpc_calls_are_refused_the_same_way()
     {

@@ -84,7 +84,7 @@ public sealed class ChildNode : IAsyncDisposable
         return node;
     }
 
-    /// <summary>Starts the process and waits until <c>/healthz</c> answers healthy; fails with its output if it exits first.</summary>
+    /// <summary>Starts the process and waits until it is ready (<c>/health/ready</c>); fails with its output if it exits first.</summary>
     public static async Task<ChildNode> StartAsync(NodeSettings settings)
     {
         for (var attempt = 1; ; attempt++)

@@ -25,7 +25,7 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public NodeClient Client { get; }
 
-    /// <summary>Starts the node and waits until <c>/healthz</c> answers healthy.</summary>
+    /// <summary>Starts the node and waits until it is ready (<c>/health/ready</c>).</summary>
     public static async Task<InProcessNode> StartAsync(NodeSettings settings)
     {
         Factory factory;

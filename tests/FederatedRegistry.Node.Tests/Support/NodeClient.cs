@@ -74,12 +74,12 @@ public sealed class NodeClient : IDisposable
         return await SendAsync(request);
     }
 
-    /// <summary>True when <c>/healthz</c> answers 200 with status "healthy".</summary>
+    /// <summary>True when the readiness probe <c>/health/ready</c> answers 200 with status "healthy".</summary>
     public async Task<bool> IsHealthyAsync(CancellationToken ct)
     {
         try
         {
-            using var response = await Http.GetAsync("/healthz", ct);
+            using var response = await Http.GetAsync("/health/ready", ct);
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 return false;
