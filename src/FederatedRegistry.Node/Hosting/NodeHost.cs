@@ -28,10 +28,12 @@ public static class NodeHost
         builder.AddNodeAuth();
         builder.AddNodeLimits();
         builder.AddRegistryApi();
+        builder.AddNodeTelemetry();
 
         var app = builder.Build();
         app.UseFederationEndpoint();
         app.MapRegistryApi();
+        app.MapNodeTelemetry();
         return app;
     }
 }
