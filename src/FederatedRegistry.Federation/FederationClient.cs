@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -6,6 +7,7 @@ using FederatedRegistry.Contracts.V1;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Stub = FederatedRegistry.Contracts.V1.Federation.FederationClient;
 
 namespace FederatedRegistry.Federation;
 
@@ -15,8 +17,9 @@ namespace FederatedRegistry.Federation;
 /// mutual TLS: the node presents its own certificate and believes a server only when the certificate pinned for that
 /// peer accepts it.
 /// </summary>
+/// <remarks>Each call's duration and outcome go to <see cref="FederationMetrics"/> when one is given.</remarks>
 public sealed class FederationClient(PeerDirectory directory, FederationSigner signer, FederationVerifier verifier,
-    NodeCertificate certificate, TimeProvider time) : IDisposable
+    NodeCertificate certificate, TimeProvider time, FederationMetrics? metrics = null) : IDisposable
 {
     /// <summary>How long a connection attempt to a peer may take: a peer that is down should fail fast, not at the deadline.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
@@ -41,7 +44,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
     {
         var query = new SummaryQuery { Recipient = peer.Code, Dataset = dataset, Nonce = NewNonce() };
         query.Dimensions.Add(dimensions);
-        var reply = await CallAsync(peer, c => c.QuerySummaryAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
+        var reply = await CallAsync(peer, nameof(Stub.QuerySummary), c => c.QuerySummaryAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
         var answer = Expect(peer, verifier.Open(reply, SummaryAnswer.Parser));
         CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
         return answer;
@@ -51,7 +54,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
     public async Task<Opened<RecordsAnswer>> LookupProductAsync(Peer peer, string productId, int policyVersion, DateTime deadline, CancellationToken ct)
     {
         var query = new ProductQuery { Recipient = peer.Code, ProductId = productId, Nonce = NewNonce() };
-        var reply = await CallAsync(peer, c => c.LookupProductAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
+        var reply = await CallAsync(peer, nameof(Stub.LookupProduct), c => c.LookupProductAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
         var answer = Expect(peer, verifier.Open(reply, RecordsAnswer.Parser));
         CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
         return answer;
@@ -63,7 +66,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
         query = query.Clone();
         query.Recipient = peer.Code;
         query.Nonce = NewNonce();
-        var reply = await CallAsync(peer, c => c.QueryRecordsAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
+        var reply = await CallAsync(peer, nameof(Stub.QueryRecords), c => c.QueryRecordsAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
         var answer = Expect(peer, verifier.Open(reply, RecordsAnswer.Parser));
         CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
         return answer;
@@ -74,7 +77,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
     {
         var batch = new DeliveryBatch { Recipient = peer.Code, Nonce = NewNonce() };
         batch.Items.Add(items);
-        var reply = await CallAsync(peer, c => c.DeliverAsync(signer.Sign(batch, policyVersion), deadline: DateTime.UtcNow + timeout, cancellationToken: ct));
+        var reply = await CallAsync(peer, nameof(Stub.Deliver), c => c.DeliverAsync(signer.Sign(batch, policyVersion), deadline: DateTime.UtcNow + timeout, cancellationToken: ct));
         var receipt = Expect(peer, verifier.Open(reply, DeliveryReceipt.Parser));
         CheckNonce(peer, batch.Nonce, receipt.Payload.Nonce);
         // The outbox drops what the receipt covers: it must cover exactly what was sent.
@@ -94,7 +97,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
     public async Task<Opened<CheckpointAnswer>> GetAuditCheckpointAsync(Peer peer, long knownSize, int policyVersion, DateTime deadline, CancellationToken ct)
     {
         var query = new CheckpointQuery { Recipient = peer.Code, KnownSize = knownSize, Nonce = NewNonce() };
-        var reply = await CallAsync(peer, c => c.GetAuditCheckpointAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
+        var reply = await CallAsync(peer, nameof(Stub.GetAuditCheckpoint), c => c.GetAuditCheckpointAsync(signer.Sign(query, policyVersion), deadline: deadline, cancellationToken: ct));
         var answer = Expect(peer, verifier.Open(reply, CheckpointAnswer.Parser));
         CheckNonce(peer, query.Nonce, answer.Payload.Nonce);
         return answer;
@@ -102,7 +105,7 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
 
     /// <summary>The peer's self-description (unsigned, informative).</summary>
     public async Task<PeerInfo> GetPeerInfoAsync(Peer peer, DateTime deadline, CancellationToken ct) =>
-        await CallAsync(peer, c => c.GetPeerInfoAsync(new PeerInfoRequest(), deadline: deadline, cancellationToken: ct));
+        await CallAsync(peer, nameof(Stub.GetPeerInfo), c => c.GetPeerInfoAsync(new PeerInfoRequest(), deadline: deadline, cancellationToken: ct));
 
     public void Dispose()
     {
@@ -114,17 +117,32 @@ public sealed class FederationClient(PeerDirectory directory, FederationSigner s
 
     // A server certificate that the peer's pin refuses ends the handshake before anything is sent: reported as a
     // rejection that names the pin, rather than as the peer being away.
-    private async Task<T> CallAsync<T>(Peer peer, Func<Contracts.V1.Federation.FederationClient, AsyncUnaryCall<T>> call)
+    private async Task<T> CallAsync<T>(Peer peer, string method, Func<Contracts.V1.Federation.FederationClient, AsyncUnaryCall<T>> call)
     {
         var client = ClientFor(peer);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = FederationMetrics.Ok;
         try
         {
             return await call(client);
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.Internal or StatusCode.Unavailable && _refusedServers.TryRemove(peer.Code, out var reason))
         {
+            outcome = "rejected";
             throw new FederationRejectedException("untrusted_peer",
                 $"{peer.Code} at {peer.Address} presented a TLS certificate that its pin ({peer.Certificate}) does not accept: {reason}; nothing was sent.");
+        }
+        catch (Exception e)
+        {
+            // A caller giving up (a fan-out past its deadline) is told apart from the peer failing.
+            outcome = e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled }
+                ? "cancelled"
+                : FanOut.Classify(peer.Code, e, deadlinePassed: false).Reason;
+            throw;
+        }
+        finally
+        {
+            metrics?.RecordCall(peer.Code, method, outcome, Stopwatch.GetElapsedTime(started));
         }
     }
 

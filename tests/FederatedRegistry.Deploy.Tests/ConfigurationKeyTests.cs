@@ -45,14 +45,14 @@ public sealed partial class ConfigurationKeyTests
         ["ASPNETCORE_HTTP_PORTS"] = "cleared in the image: the Kestrel endpoints replace the base image's port 8080",
         ["DOTNET_NOLOGO"] = "no SDK banner",
         ["DOTNET_SHUTDOWNTIMEOUTSECONDS"] = "the host's shutdown timeout (HostOptions reads shutdownTimeoutSeconds): the silo's time to hand grains off",
-        ["POD_NAME"] = "the silo's name in cluster mode (issue 5, being built) and the OpenTelemetry instance id",
+        ["POD_NAME"] = "the silo's name in cluster mode (issue 5, being built) and, through OTEL_RESOURCE_ATTRIBUTES, the OpenTelemetry service.instance.id",
         ["POD_NAMESPACE"] = "an OpenTelemetry resource attribute",
         ["POD_IP"] = "expanded into Orleans__AdvertisedAddress by Kubernetes",
         ["FEDREG_DATABASE_PASSWORD"] = "expanded into ConnectionStrings__Registry by Kubernetes, so the password stays in its Secret",
-        ["OTEL_SERVICE_NAME"] = "OpenTelemetry SDK (issue 5 observability, being built)",
-        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "OpenTelemetry SDK (issue 5 observability, being built)",
-        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "OpenTelemetry SDK (issue 5 observability, being built)",
-        ["OTEL_RESOURCE_ATTRIBUTES"] = "OpenTelemetry SDK (issue 5 observability, being built)",
+        ["OTEL_SERVICE_NAME"] = "the OpenTelemetry resource's service.name (NodeTelemetry; fedreg-node when unset)",
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "the OTLP collector for traces, metrics and logs: NodeTelemetry turns the OTLP exporter on only when it is set",
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "the OTLP exporter's protocol (grpc or http/protobuf), read by the exporter NodeTelemetry turns on",
+        ["OTEL_RESOURCE_ATTRIBUTES"] = "OpenTelemetry resource attributes (service.instance.id, k8s.*, fedreg.node.code), read last by NodeTelemetry so they win",
     };
 
     [Fact]

@@ -145,6 +145,31 @@ public abstract class RegistryIndexQueryTests<TDatabase>(TDatabase database) : I
     }
 
     [Fact]
+    public async Task CountOverdueIncidents_CountsTheIncidentsTheOverdueQuerySelects()
+    {
+        var now = new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero);
+        // The database is shared by this class's tests: count what these rows add.
+        var before = await index.CountOverdueIncidentsAsync(now);
+        var product = TestRows.Unique("product");
+        await AddIncidentsAsync(
+            product,
+            ("reported-late", i => i with { Status = "reported", ReportingDeadline = now.AddDays(-1) }),
+            ("triaged-late", i => i with { Status = "triaged", ReportingDeadline = now.AddTicks(-10) }),
+            ("investigating-late", i => i with { Status = "investigating", ReportingDeadline = now.AddDays(-30) }),
+            ("mitigated-late", i => i with { Status = "mitigated", ReportingDeadline = now.AddDays(-1) }),
+            ("closed-late", i => i with { Status = "closed", ReportingDeadline = now.AddDays(-1) }),
+            ("due-now", i => i with { Status = "reported", ReportingDeadline = now }),
+            ("not-yet-due", i => i with { Status = "reported", ReportingDeadline = now.AddDays(1) }),
+            ("no-deadline", i => i with { Status = "reported", ReportingDeadline = null }));
+
+        var after = await index.CountOverdueIncidentsAsync(now.ToOffset(TimeSpan.FromHours(-5)));
+        var listed = await index.QueryIncidentsAsync(new IncidentQuery { ProductId = product, OverdueAt = now });
+
+        Assert.Equal(3, after - before);
+        Assert.Equal(listed.Items.Count, after - before);
+    }
+
+    [Fact]
     public async Task QuerySystems_ReturnsPagesInIdOrderWithoutGapsOrRepeats()
     {
         var provider = TestRows.Unique("provider");

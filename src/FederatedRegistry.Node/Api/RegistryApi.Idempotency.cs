@@ -27,6 +27,8 @@ internal sealed partial class RegistryApi
                     $"The request_id {requestId} was already used for the incident {existing.Id} with other details; a new report needs a new request_id.",
                     [new FieldViolation("request_id", $"was already used for {existing.Id} with other details; use a new request_id for a new report")]));
         }
-        return Unwrap(outcome);
+        var incident = Unwrap(outcome);
+        metrics.IncidentReported(incident.Details.Severity);
+        return incident;
     }
 }

@@ -33,6 +33,7 @@ internal sealed partial class RegistryApi(
     FederationClient federation,
     IOptions<FederationOptions> federationOptions,
     IOptions<AuthOptions> auth,
+    NodeMetrics metrics,
     TimeProvider clock) : V1.Registry.RegistryBase
 {
     private static readonly string SoftwareVersion =
@@ -74,7 +75,9 @@ internal sealed partial class RegistryApi(
         RequireOwnOrganisation(Caller(context), command.ProviderId);
         await RequireProviderAsync(command.ProviderId);
         var id = Identifiers.SystemId(Code, command.ProductId);
-        return ProtoMapping.ToProto(Unwrap(await grains.GetGrain<ISystemGrain>(id).RegisterAsync(command)));
+        var system = Unwrap(await grains.GetGrain<ISystemGrain>(id).RegisterAsync(command));
+        metrics.Registration("register", system.Status);
+        return ProtoMapping.ToProto(system);
     }
 
     [AllowAnonymous]
@@ -161,7 +164,9 @@ internal sealed partial class RegistryApi(
     {
         var command = ProtoMapping.ToDomain(request);
         RpcErrors.ThrowIfInvalid(SystemRules.Validate(command));
-        return ProtoMapping.ToProto(Unwrap(await grains.GetGrain<ISystemGrain>(command.Id).DecideAsync(command)));
+        var system = Unwrap(await grains.GetGrain<ISystemGrain>(command.Id).DecideAsync(command));
+        metrics.Registration("decide", system.Status);
+        return ProtoMapping.ToProto(system);
     }
 
     // ---------- incidents ----------
@@ -189,9 +194,16 @@ internal sealed partial class RegistryApi(
                 throw RpcErrors.Invalid("details.system_id", $"must name a registration on this node ({Code}); use details.product_id for a product registered elsewhere");
             }
         }
-        var incident = request.RequestId.Length == 0
-            ? Unwrap(await grains.GetGrain<IIncidentGrain>(Identifiers.NewIncidentId(Code)).ReportAsync(command))
-            : await ReportOnceAsync(Caller(context), request.RequestId, command);
+        Incident incident;
+        if (request.RequestId.Length == 0)
+        {
+            incident = Unwrap(await grains.GetGrain<IIncidentGrain>(Identifiers.NewIncidentId(Code)).ReportAsync(command));
+            metrics.IncidentReported(incident.Details.Severity);
+        }
+        else
+        {
+            incident = await ReportOnceAsync(Caller(context), request.RequestId, command);
+        }
         return ProtoMapping.ToProto(incident, clock.GetUtcNow());
     }
 

@@ -29,10 +29,12 @@ public static class NodeHost
         builder.AddNodeLimits();
         builder.AddRegistryApi();
         builder.AddNodeHealth();
+        builder.AddNodeTelemetry();
 
         var app = builder.Build();
         app.UseFederationEndpoint();
         app.MapRegistryApi();
+        app.MapNodeTelemetry();
         return app;
     }
 }

@@ -39,7 +39,7 @@ public sealed class LimitsOptions
 /// Bad input and floods stop at the edge: Kestrel's body size limit and gRPC's message size limit, a JSON check
 /// (UTF-8, syntax, nesting depth) before the transcoder reads a body, and a token bucket per caller: the authenticated
 /// user (the token's subject), else the remote address; a peer on the federation endpoint by its certificate. Health
-/// is never limited. Refusals are HTTP 413 / 400 / 429 with a google.rpc.Status body, and on gRPC the status
+/// and Prometheus scrapes are never limited. Refusals are HTTP 413 / 400 / 429 with a google.rpc.Status body, and on gRPC the status
 /// RESOURCE_EXHAUSTED that a gRPC client reads as such.
 /// </summary>
 public static partial class NodeLimits
@@ -84,12 +84,12 @@ public static partial class NodeLimits
     internal static bool IsGrpc(HttpRequest request) =>
         request.ContentType is { } type && type.StartsWith(GrpcContentType, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The bucket a request draws from: "user:", "peer:" or "ip:" and who; none for health.</summary>
+    /// <summary>The bucket a request draws from: "user:", "peer:" or "ip:" and who; none for health and metrics scrapes.</summary>
     internal static RateLimitPartition<string> Partition(HttpContext context, LimitsOptions limits)
     {
         var path = context.Request.Path;
         if (limits.RequestsPerSecond == 0 || path.StartsWithSegments(HealthPath) || path.StartsWithSegments(LegacyHealthPath) ||
-            path.StartsWithSegments(GrpcHealthPath))
+            path.StartsWithSegments(GrpcHealthPath) || path.StartsWithSegments(NodeTelemetry.MetricsPath))
         {
             return RateLimitPartition.GetNoLimiter("");
         }

@@ -54,6 +54,12 @@ public interface IRegistryIndex
     /// <summary>One page of incidents matching <paramref name="query"/>, ordered by id; as <see cref="QuerySystemsAsync"/>.</summary>
     Task<Page<IncidentRow>> QueryIncidentsAsync(IncidentQuery query, CancellationToken ct = default);
 
+    /// <summary>
+    /// How many incidents are overdue at <paramref name="now"/>: open (<see cref="RegistryIndex.OpenIncidentStatuses"/>)
+    /// and past their reporting deadline, as <see cref="IncidentQuery.OverdueAt"/> selects them, counted in one query.
+    /// </summary>
+    Task<long> CountOverdueIncidentsAsync(DateTimeOffset now, CancellationToken ct = default);
+
     /// <summary>All counts above zero: what a summary loads at start instead of scanning the registry.</summary>
     Task<IReadOnlyList<CountRow>> ReadCountsAsync(CancellationToken ct = default);
 

@@ -92,6 +92,21 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
         }, ct);
     }
 
+    public async Task<long> CountOverdueIncidentsAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var open = new List<string>();
+        foreach (var status in RegistryIndex.OpenIncidentStatuses)
+        {
+            open.Add("@" + command.AddParameter($"open{open.Count}", status).ParameterName);
+        }
+        command.AddParameter("now", TimeValue(now));
+        command.CommandText =
+            $"SELECT COUNT(*) FROM {Incidents.Name} WHERE reporting_deadline IS NOT NULL AND reporting_deadline < @now AND status IN ({string.Join(", ", open)})";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
     public async Task<IReadOnlyList<CountRow>> ReadCountsAsync(CancellationToken ct = default) =>
         (await ReadCountSnapshotAsync(ct).ConfigureAwait(false)).Counts;
 

@@ -269,6 +269,24 @@ public sealed class MutualTlsTests(PinnedPeers fixture) : IClassFixture<PinnedPe
     }
 
     [Fact]
+    public async Task Prometheus_metrics_are_served_on_the_http_port_and_not_on_the_federation_endpoint_even_to_a_pinned_peer()
+    {
+        using var peer = new HttpClient(FederationChannels.Handler(Kenya.Certificate, France.Certificate.Sha256))
+        {
+            BaseAddress = France.Settings.FederationAddress,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var anonymous = France.Client.As("");
+
+        using var onFederation = await peer.GetAsync("/metrics");
+        using var onHttp = await anonymous.Http.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, onFederation.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, onHttp.StatusCode);
+    }
+
+    [Fact]
     public async Task The_national_api_is_unaffected_and_shows_the_certificate_fingerprint_to_pin()
     {
         var response = await France.Client.GetAsync("/v1/node");

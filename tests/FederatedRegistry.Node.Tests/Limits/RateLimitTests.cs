@@ -8,8 +8,8 @@ namespace FederatedRegistry.Node.Tests.Limits;
 
 /// <summary>
 /// Per-caller rate limits on a node that allows each caller bursts of 5 requests and 1 a second after that: a caller
-/// over its share gets HTTP 429 with Retry-After, or RESOURCE_EXHAUSTED on gRPC; other callers, and health checks, do not
-/// notice. No test measures time: each calls until refused, well past the burst.
+/// over its share gets HTTP 429 with Retry-After, or RESOURCE_EXHAUSTED on gRPC; other callers, health checks and
+/// Prometheus scrapes do not notice. No test measures time: each calls until refused, well past the burst.
 /// </summary>
 [Collection(RateLimitedNodeCollection.Name)]
 public sealed class RateLimitTests(RateLimitedNodeFixture node)
@@ -100,6 +100,23 @@ public sealed class RateLimitTests(RateLimitedNodeFixture node)
             }
             var health = await new Grpc.Health.V1.Health.HealthClient(anonymous.Channel).CheckAsync(new HealthCheckRequest(), deadline: NodeClient.Deadline);
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        }
+    }
+
+    [Fact]
+    public async Task PrometheusScrapesAreNeverLimited_LikeHealthChecks()
+    {
+        using var anonymous = node.Client.As("");
+        await CallUntilRefusedAsync(async () =>
+        {
+            using var response = await anonymous.Http.GetAsync("/v1/node");
+            return (response.StatusCode != HttpStatusCode.TooManyRequests, null, null);
+        });
+
+        for (var i = 0; i < 3 * Burst; i++)
+        {
+            using var response = await anonymous.Http.GetAsync("/metrics");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"/metrics answered {(int)response.StatusCode} at call {i}");
         }
     }
 

@@ -11,7 +11,11 @@ public static class FederationChannels
     /// A channel to <paramref name="address"/> that presents <paramref name="clientCertificate"/> with its intermediates
     /// (none when null) and believes the server only when its certificate's SHA-256 is <paramref name="serverSha256"/>.
     /// </summary>
-    public static GrpcChannel Open(Uri address, NodeCertificate? clientCertificate, string serverSha256)
+    public static GrpcChannel Open(Uri address, NodeCertificate? clientCertificate, string serverSha256) =>
+        GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = Handler(clientCertificate, serverSha256) });
+
+    /// <summary>The HTTP handler of <see cref="Open"/>, for plain HTTP requests to the endpoint.</summary>
+    public static SocketsHttpHandler Handler(NodeCertificate? clientCertificate, string serverSha256)
     {
         var handler = new SocketsHttpHandler
         {
@@ -23,6 +27,6 @@ public static class FederationChannels
             },
         };
         handler.SslOptions.ClientCertificateContext = clientCertificate?.Context;
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
+        return handler;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FederatedRegistry.Node.Tests.Support;
 
@@ -26,7 +27,9 @@ public sealed class InProcessNode : IAsyncDisposable
     public NodeClient Client { get; }
 
     /// <summary>Starts the node and waits until it is ready (<c>/health/ready</c>).</summary>
-    public static async Task<InProcessNode> StartAsync(NodeSettings settings)
+    /// <param name="settings">The node's configuration.</param>
+    /// <param name="services">Services of the test's own, added after the node's (e.g. a span collector).</param>
+    public static async Task<InProcessNode> StartAsync(NodeSettings settings, Action<IServiceCollection>? services = null)
     {
         Factory factory;
         await Starting.WaitAsync();
@@ -34,7 +37,7 @@ public sealed class InProcessNode : IAsyncDisposable
         {
             for (var attempt = 1; ; attempt++)
             {
-                factory = new Factory(settings);
+                factory = new Factory(settings, services);
                 try
                 {
                     factory.UseKestrel();
@@ -74,7 +77,7 @@ public sealed class InProcessNode : IAsyncDisposable
         await _factory.DisposeAsync();
     }
 
-    private sealed class Factory(NodeSettings settings) : WebApplicationFactory<Program>
+    private sealed class Factory(NodeSettings settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -83,6 +86,10 @@ public sealed class InProcessNode : IAsyncDisposable
             foreach (var (key, value) in settings.Values)
             {
                 builder.UseSetting(key, value);
+            }
+            if (services is not null)
+            {
+                builder.ConfigureServices(services);
             }
         }
     }
