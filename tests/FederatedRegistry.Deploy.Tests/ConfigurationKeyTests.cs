@@ -28,16 +28,6 @@ public sealed partial class ConfigurationKeyTests
         "Logging:LogLevel:*",
     ];
 
-    /// <summary>
-    /// Issue 5 settings that another change is adding to the node now (cluster mode). Each must leave this list once
-    /// the node has it, and the test below fails if an entry is no longer used by the chart.
-    /// </summary>
-    private static readonly string[] NotYetBuilt =
-    [
-        // Cluster mode: the address a silo advertises to the others (the pod IP, from the downward API).
-        "Orleans:AdvertisedAddress",
-    ];
-
     /// <summary>Environment variables that are not configuration keys, and why each is set.</summary>
     private static readonly Dictionary<string, string> PlainVariables = new(StringComparer.Ordinal)
     {
@@ -45,7 +35,7 @@ public sealed partial class ConfigurationKeyTests
         ["ASPNETCORE_HTTP_PORTS"] = "cleared in the image: the Kestrel endpoints replace the base image's port 8080",
         ["DOTNET_NOLOGO"] = "no SDK banner",
         ["DOTNET_SHUTDOWNTIMEOUTSECONDS"] = "the host's shutdown timeout (HostOptions reads shutdownTimeoutSeconds): the silo's time to hand grains off",
-        ["POD_NAME"] = "the silo's name in cluster mode (issue 5, being built) and, through OTEL_RESOURCE_ATTRIBUTES, the OpenTelemetry service.instance.id",
+        ["POD_NAME"] = "the silo's name in cluster mode (read when Orleans:SiloName is unset) and, through OTEL_RESOURCE_ATTRIBUTES, the OpenTelemetry service.instance.id",
         ["POD_NAMESPACE"] = "an OpenTelemetry resource attribute",
         ["POD_IP"] = "expanded into Orleans__AdvertisedAddress by Kubernetes",
         ["FEDREG_DATABASE_PASSWORD"] = "expanded into ConnectionStrings__Registry by Kubernetes, so the password stays in its Secret",
@@ -62,7 +52,7 @@ public sealed partial class ConfigurationKeyTests
         var unknown = ChartAndImageVariables()
             .Where(v => v.Name.Contains("__", StringComparison.Ordinal))
             .Select(v => (v.Source, Key: v.Name.Replace("__", ":", StringComparison.Ordinal)))
-            .Where(v => !NodeOptions.Binds(v.Key) && !IsFrameworkKey(v.Key) && !NotYetBuilt.Contains(v.Key, StringComparer.OrdinalIgnoreCase))
+            .Where(v => !NodeOptions.Binds(v.Key) && !IsFrameworkKey(v.Key))
             .Select(v => $"{v.Source}: {v.Key}")
             .Distinct()
             .ToList();
@@ -85,16 +75,6 @@ public sealed partial class ConfigurationKeyTests
             .ToList();
 
         Assert.Empty(unexplained);
-    }
-
-    [Fact]
-    public void NotYetBuiltKeys_AreStillSetByTheChart_AndNotYetNodeOptions()
-    {
-        // A stale entry hides nothing but misleads: once the node binds the key, the entry goes.
-        var keys = ChartAndImageVariables().Select(v => v.Name.Replace("__", ":", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-
-        Assert.All(NotYetBuilt, key => Assert.Contains(key, keys));
-        Assert.All(NotYetBuilt, key => Assert.False(NodeOptions.Binds(key), $"{key} is a node option now: remove it from NotYetBuilt"));
     }
 
     [Fact]

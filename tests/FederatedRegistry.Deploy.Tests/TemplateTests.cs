@@ -136,6 +136,36 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void Defaults_KeepTwoSilosServingThroughADrainAndAnUpgrade()
+    {
+        // A drain evicts up to maxUnavailable silos and an upgrade replaces them one by one: with at least two left,
+        // the node still answers if one more silo fails meanwhile. The chart refuses a budget that could evict all.
+        var values = ChartValues.Load();
+        var replicas = (long)values["replicaCount"]!;
+        var evictable = (long)values["podDisruptionBudget"]!["maxUnavailable"]!;
+        var rollingUpdate = Deployment()["spec"]!["strategy"]!["rollingUpdate"]!;
+        var helpers = Repository.Read(Path.Combine(Repository.ChartTemplates, "_helpers.tpl"));
+
+        Assert.Equal(3, replicas);
+        Assert.True((bool)values["podDisruptionBudget"]!["enabled"]!);
+        Assert.True(replicas - evictable >= 2, $"replicaCount {replicas} with maxUnavailable {evictable} leaves fewer than two silos in a drain");
+        Assert.Equal("0", rollingUpdate["maxUnavailable"]!.ToJsonString());
+        Assert.Matches(@"ge \(int \.Values\.podDisruptionBudget\.maxUnavailable\) \(int \.Values\.replicaCount\)", helpers);
+    }
+
+    [Fact]
+    public void Deployment_TakesItsGracePeriodAndTheHostsShutdownTimeoutFromTheValuesTheChartChecks()
+    {
+        // The values' relation is checked above and in _helpers.tpl; this makes sure the pod really uses those values.
+        var deployment = Repository.Read(Path.Combine(Repository.ChartTemplates, "deployment.yaml"));
+        var settings = Repository.Read(Path.Combine(Repository.ChartTemplates, "configmap-settings.yaml"));
+
+        Assert.Matches(@"(?m)^      terminationGracePeriodSeconds: \{\{ \.Values\.terminationGracePeriodSeconds \}\}$", deployment);
+        Assert.Matches(@"(?m)^  DOTNET_SHUTDOWNTIMEOUTSECONDS: \{\{ \.Values\.shutdownTimeoutSeconds [^}]*\}\}$", settings);
+        Assert.Matches(@"command: \[""sleep"", \{\{ \.Values\.preStopSleepSeconds \| quote \}\}\]", deployment);
+    }
+
+    [Fact]
     public void Pods_RunAsNonRootWithAReadOnlyRootFilesystem_AndNoServiceAccountToken()
     {
         var values = ChartValues.Load();

@@ -38,12 +38,30 @@ public sealed class ValuesSchemaTests
     [InlineData("containerPorts.silo", "70000")]
     [InlineData("federation.queryDeadline", "\"2s\"")]
     [InlineData("image.bogus", "\"x\"")]
+    [InlineData("cluster.probeTimeout", "\"00:00:00\"")]
+    [InlineData("cluster.iAmAlivePeriod", "\"30s\"")]
+    [InlineData("cluster.missedProbesLimit", "0")]
+    [InlineData("limits.maxRequestBytes", "1024")]
+    [InlineData("limits.maxJsonDepth", "65")]
+    [InlineData("limits.burst", "0")]
+    [InlineData("observability.metrics.refreshInterval", "\"00:00:00.05\"")]
+    [InlineData("observability.metrics.refreshInterval", "\"01:00:01\"")]
     public void Schema_RefusesAWrongValue(string path, string json)
     {
         var values = ChartValues.Load();
         Set(values, path, JsonNode.Parse(json));
 
         Assert.NotEmpty(ValuesSchema.Errors(values));
+    }
+
+    [Fact]
+    public void Schema_AcceptsNoBurst_OnlyWhenRateLimitingIsOff_AsTheNodeDoes()
+    {
+        var values = ChartValues.Load();
+        Set(values, "limits.requestsPerSecond", JsonNode.Parse("0"));
+        Set(values, "limits.burst", JsonNode.Parse("0"));
+
+        Assert.Empty(ValuesSchema.Errors(values));
     }
 
     [Fact]

@@ -141,4 +141,7 @@ with a sentence naming the value instead of a crash-looping pod.
 {{- if le (int .Values.terminationGracePeriodSeconds) (add .Values.preStopSleepSeconds .Values.shutdownTimeoutSeconds | int) }}
 {{- fail "terminationGracePeriodSeconds must be more than preStopSleepSeconds + shutdownTimeoutSeconds, or the silo is killed before it has handed its grains off" }}
 {{- end }}
+{{- if and .Values.podDisruptionBudget.enabled (gt (int .Values.replicaCount) 1) (not (kindIs "string" .Values.podDisruptionBudget.maxUnavailable)) (ge (int .Values.podDisruptionBudget.maxUnavailable) (int .Values.replicaCount)) }}
+{{- fail "podDisruptionBudget.maxUnavailable must be less than replicaCount, or a node drain may evict every silo at once and the node stops answering" }}
+{{- end }}
 {{- end }}
