@@ -147,7 +147,8 @@ public sealed class FederationVerifier(EnvelopeVerifier verifier)
 /// <summary>
 /// The envelopes accepted within the verifier's freshness window, by origin and sequence, so that a query replayed
 /// while it is still fresh is refused. An older replay is refused as expired, so nothing older needs keeping.
-/// Held in memory: after a restart a query can be replayed only until it expires (minutes).
+/// Held in memory: the node's database ledger (FederationReplayGuard in the host) also refuses a replay to another
+/// silo or after a restart; this cache spares it the replays one process meets itself.
 /// </summary>
 public sealed class RecentEnvelopes(TimeProvider time, TimeSpan keepFor, int capacity = 100_000)
 {

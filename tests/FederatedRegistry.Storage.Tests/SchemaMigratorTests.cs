@@ -10,7 +10,7 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
     private StorageProvider Provider => database.Provider;
 
     [Fact]
-    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequenceThenSummaryDimensionsThenAuditThenAuditWitness_ThenClusterOnPostgres()
+    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequenceThenSummaryDimensionsThenAuditThenAuditWitness_ThenClusterOnPostgres_ThenFederationReplay()
     {
         var scripts = SchemaMigrator.GetScripts(Provider);
 
@@ -18,7 +18,9 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
             [(1, "orleans_persistence"), (2, "read_model"), (3, "count_sequence"), (4, "summary_dimensions"), (5, "audit"), (6, "audit_witness")];
         // Membership and reminders serve several silos, which only a shared server has.
         Assert.Equal(
-            Provider == StorageProvider.Postgres ? [.. common, (7, "orleans_cluster")] : common,
+            Provider == StorageProvider.Postgres
+                ? [.. common, (7, "orleans_cluster"), (8, "federation_replay")]
+                : [.. common, (8, "federation_replay")],
             scripts.Select(s => (s.Version, s.Name)));
         Assert.All(scripts, s => Assert.StartsWith(Provider == StorageProvider.Postgres ? "Sql/postgres/" : "Sql/sqlite/", s.Path));
         Assert.All(scripts, s => Assert.False(string.IsNullOrWhiteSpace(s.Sql)));

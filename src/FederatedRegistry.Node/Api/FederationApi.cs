@@ -29,6 +29,7 @@ internal sealed class FederationApi(
     FederationSigner signer,
     FederationVerifier verifier,
     RecentEnvelopes recent,
+    Hosting.FederationReplayGuard replays,
     TimeProvider clock) : V1.Federation.FederationBase
 {
     public const int MaxPageSize = 100;
@@ -61,7 +62,7 @@ internal sealed class FederationApi(
 
     public override async Task<V1.SignedMessage> QuerySummary(V1.SignedMessage request, ServerCallContext context)
     {
-        var (peer, query) = Open(request, V1.SummaryQuery.Parser, context, once: true);
+        var (peer, query) = await OpenAsync(request, V1.SummaryQuery.Parser, context, once: true);
         CheckRecipient(query.Recipient);
         var dataset = Dataset(query.Dataset);
         var dimensions = query.Dimensions.ToList();
@@ -85,7 +86,7 @@ internal sealed class FederationApi(
 
     public override async Task<V1.SignedMessage> LookupProduct(V1.SignedMessage request, ServerCallContext context)
     {
-        var (peer, query) = Open(request, V1.ProductQuery.Parser, context, once: true);
+        var (peer, query) = await OpenAsync(request, V1.ProductQuery.Parser, context, once: true);
         CheckRecipient(query.Recipient);
         if (!Identifiers.ProductIdShape.IsMatch(query.ProductId))
         {
@@ -101,7 +102,7 @@ internal sealed class FederationApi(
 
     public override async Task<V1.SignedMessage> QueryRecords(V1.SignedMessage request, ServerCallContext context)
     {
-        var (peer, query) = Open(request, V1.RecordsQuery.Parser, context, once: true);
+        var (peer, query) = await OpenAsync(request, V1.RecordsQuery.Parser, context, once: true);
         CheckRecipient(query.Recipient);
         var dataset = Dataset(query.Dataset);
         var rules = new FieldRules();
@@ -165,7 +166,7 @@ internal sealed class FederationApi(
     public override async Task<V1.SignedMessage> GetAuditCheckpoint(V1.SignedMessage request, ServerCallContext context)
     {
         // Any peer may ask, whatever the sharing policy: checkpoints and entry hashes are public, payloads are not sent.
-        var (_, query) = Open(request, V1.CheckpointQuery.Parser, context, once: true);
+        var (_, query) = await OpenAsync(request, V1.CheckpointQuery.Parser, context, once: true);
         CheckRecipient(query.Recipient);
         if (query.KnownSize < 0)
         {
@@ -185,9 +186,14 @@ internal sealed class FederationApi(
         return signer.Sign(answer, (await Policy.GetAsync()).Version);
     }
 
-    private (Peer Peer, T Payload) Open<T>(V1.SignedMessage request, MessageParser<T> parser, ServerCallContext context, bool once) where T : IMessage<T>
+    private async Task<(Peer Peer, T Payload)> OpenAsync<T>(V1.SignedMessage request, MessageParser<T> parser, ServerCallContext context, bool once)
+        where T : IMessage<T>
     {
         var opened = OpenEnvelope(request, parser, context, once);
+        if (once && !await replays.FirstTimeAsync(opened.Envelope, context.CancellationToken))
+        {
+            throw Rejected("replayed", $"Message {opened.Origin} #{opened.Envelope.Sequence} was received before (by this node); a replayed message is refused.");
+        }
         return (directory.TryGet(opened.Origin, out var peer) ? peer : throw Rejected("unknown_origin", $"{opened.Origin} is not a peer."), opened.Payload);
     }
 

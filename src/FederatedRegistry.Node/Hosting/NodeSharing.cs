@@ -1,3 +1,4 @@
+using FederatedRegistry.Storage;
 using System.Security.Cryptography;
 using FederatedRegistry.Domain;
 using FederatedRegistry.Domain.Sharing;
@@ -114,6 +115,14 @@ public static class NodeSharing
             var verifier = sp.GetRequiredService<EnvelopeVerifier>();
             return new RecentEnvelopes(sp.GetRequiredService<TimeProvider>(), verifier.Options.MaxAge + verifier.Options.MaxClockSkew);
         });
+        builder.Services.AddSingleton(sp => EnvelopeLedger.Create(sp.GetRequiredService<RegistryDatabase>().Provider, sp.GetRequiredService<RegistryDatabase>().ConnectionString));
+        builder.Services.AddSingleton(sp =>
+        {
+            var verifier = sp.GetRequiredService<EnvelopeVerifier>();
+            return new FederationReplayGuard(sp.GetRequiredService<IEnvelopeLedger>(), sp.GetRequiredService<TimeProvider>(),
+                verifier.Options.MaxAge + verifier.Options.MaxClockSkew);
+        });
+        builder.Services.AddHostedService<EnvelopeLedgerSweeper>();
         builder.Services.AddSingleton<FederationClient>();
         builder.Services.AddHostedService<OutboxWakeService>();
     }
