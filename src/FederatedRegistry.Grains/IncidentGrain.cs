@@ -22,7 +22,8 @@ public sealed class IncidentGrain(
     {
         if (alerts.State.Pending && state.State.Current is { } incident)
         {
-            await QueueAlertsAsync(incident);
+            // Evaluated again: the policy may have changed since the crash, and what leaves must follow the current one.
+            await QueueAlertsAsync(incident, await AlertsAsync(incident));
         }
         await base.OnActivateAsync(cancellationToken);
     }
@@ -46,7 +47,7 @@ public sealed class IncidentGrain(
         await CommitAsync(incident);
         if (triggered.Count > 0)
         {
-            await QueueAlertsAsync(incident);
+            await QueueAlertsAsync(incident, triggered);
         }
         return incident;
     }
@@ -75,11 +76,11 @@ public sealed class IncidentGrain(
         return SharingEvaluator.AlertsFor(policy, incident, peers.Peers.Select(p => p.AsCaller));
     }
 
-    /// <summary>Queues the alerts the node's policy sends for the incident to each peer's outbox, then marks them queued.</summary>
-    private async Task QueueAlertsAsync(Incident incident)
+    /// <summary>Queues <paramref name="triggered"/> (the alerts the node's policy sends for the incident) to each peer's outbox, then marks them queued.</summary>
+    private async Task QueueAlertsAsync(Incident incident, IReadOnlyList<Alert> triggered)
     {
         var raisedAt = clock.GetUtcNow();
-        foreach (var alert in await AlertsAsync(incident))
+        foreach (var alert in triggered)
         {
             var item = DeliveryItems.ForAlert(alert, incident.Id, raisedAt);
             await GrainFactory.GetGrain<IOutboxGrain>(alert.Recipient).EnqueueAsync(

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
@@ -29,7 +28,6 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
 {
     private const string EntryColumns = "sequence, at, actor, action, subject, payload_hash, previous_hash, entry_hash, source_key, payload";
     private const string CheckpointColumns = "size, head_hash, at, node_code, key_id, signature";
-    private const int GrainKeyBatchSize = 500;
 
     public async Task AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct = default)
     {
@@ -149,48 +147,19 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
     public Task<AuditCheckpointRow?> ReadCheckpointAsync(long size, CancellationToken ct = default) =>
         ReadCheckpointAsync("WHERE size = @size", size, ct);
 
-    public async IAsyncEnumerable<string> FindGrainKeysWithoutEntryAsync(
-        string grainTypeString, string sourceKeyPrefix, string sourceKeySuffix, [EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<string> FindGrainKeysWithoutEntryAsync(
+        string grainTypeString, string sourceKeyPrefix, string sourceKeySuffix, CancellationToken ct = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(grainTypeString);
         ArgumentNullException.ThrowIfNull(sourceKeyPrefix);
         ArgumentNullException.ThrowIfNull(sourceKeySuffix);
-        var after = string.Empty;
-        while (true)
-        {
-            var batch = new List<string>(GrainKeyBatchSize);
-            await using (var connection = await OpenAsync(ct).ConfigureAwait(false))
-            await using (var command = connection.CreateCommand())
+        return GrainKeys.ReadAsync(provider, connectionString, grainTypeString, join: string.Empty,
+            "AND NOT EXISTS (SELECT 1 FROM audit_entries a WHERE a.source_key = @prefix || s.grain_id_extension || @suffix)",
+            command =>
             {
-                // A string-keyed grain has no numeric key parts and its whole key in the extension column.
-                command.CommandText = $"""
-                    SELECT DISTINCT s.grain_id_extension FROM orleans_storage s
-                    WHERE s.grain_type = @grain_type AND s.grain_id_n0 = 0 AND s.grain_id_n1 = 0
-                      AND s.payload IS NOT NULL AND s.grain_id_extension > @after
-                      AND NOT EXISTS (SELECT 1 FROM audit_entries a WHERE a.source_key = @prefix || s.grain_id_extension || @suffix)
-                    ORDER BY s.grain_id_extension
-                    LIMIT {GrainKeyBatchSize}
-                    """;
-                command.AddParameter("grain_type", grainTypeString);
-                command.AddParameter("after", after);
                 command.AddParameter("prefix", sourceKeyPrefix);
                 command.AddParameter("suffix", sourceKeySuffix);
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    batch.Add(reader.GetString(0));
-                }
-            }
-            foreach (var key in batch)
-            {
-                yield return key;
-            }
-            if (batch.Count < GrainKeyBatchSize)
-            {
-                yield break;
-            }
-            after = batch[^1];
-        }
+            },
+            ct);
     }
 
     private async Task<AuditCheckpointRow?> ReadCheckpointAsync(string condition, long? size, CancellationToken ct)

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 
 namespace FederatedRegistry.Storage;
 
@@ -12,7 +11,6 @@ namespace FederatedRegistry.Storage;
 internal abstract partial class SqlRegistryIndex(StorageProvider provider, string connectionString) : IRegistryIndex
 {
     private const int MaxInsertAttempts = 5;
-    private const int GrainKeyBatchSize = 500;
 
     /// <summary>Appended to the SELECT that reads the current row inside an upsert.</summary>
     protected abstract string LockRowClause { get; }
@@ -148,61 +146,17 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     public IAsyncEnumerable<string> FindGrainKeysAsync(string grainTypeString, string? serviceId = null, CancellationToken ct = default) =>
         GrainKeysAsync(grainTypeString, serviceId, join: string.Empty, condition: string.Empty, ct);
 
-    /// <summary>
-    /// Keys of string-keyed grain states (alias <c>s</c>) with a state name, optionally joined and filtered. A string-keyed
-    /// grain has no numeric key parts (N0 = N1 = 0) and its whole key in the extension column. Batches by key, so that
-    /// no read stays open while the caller re-applies state.
-    /// </summary>
-    private async IAsyncEnumerable<string> GrainKeysAsync(
-        string grainTypeString,
-        string? serviceId,
-        string join,
-        string condition,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(grainTypeString);
-        var after = string.Empty;
-        while (true)
-        {
-            var batch = new List<string>(GrainKeyBatchSize);
-            await using (var connection = await OpenAsync(ct).ConfigureAwait(false))
-            await using (var command = connection.CreateCommand())
+    private IAsyncEnumerable<string> GrainKeysAsync(string grainTypeString, string? serviceId, string join, string condition, CancellationToken ct) =>
+        GrainKeys.ReadAsync(provider, connectionString, grainTypeString, join,
+            serviceId is null ? condition : $"AND s.service_id = @service_id {condition}",
+            command =>
             {
-                var serviceFilter = serviceId is null ? string.Empty : "AND s.service_id = @service_id";
-                command.CommandText = $"""
-                    SELECT DISTINCT s.grain_id_extension FROM orleans_storage s {join}
-                    WHERE s.grain_type = @grain_type AND s.grain_id_n0 = 0 AND s.grain_id_n1 = 0
-                      AND s.payload IS NOT NULL AND s.grain_id_extension > @after {serviceFilter} {condition}
-                    ORDER BY s.grain_id_extension
-                    LIMIT {GrainKeyBatchSize}
-                    """;
-                command.AddParameter("grain_type", grainTypeString);
-                command.AddParameter("after", after);
                 if (serviceId is not null)
                 {
                     command.AddParameter("service_id", serviceId);
                 }
-
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    batch.Add(reader.GetString(0));
-                }
-            }
-
-            foreach (var key in batch)
-            {
-                yield return key;
-            }
-
-            if (batch.Count < GrainKeyBatchSize)
-            {
-                yield break;
-            }
-
-            after = batch[^1];
-        }
-    }
+            },
+            ct);
 
     protected Task<DbConnection> OpenAsync(CancellationToken ct) => StorageConnection.OpenAsync(provider, connectionString, ct);
 
