@@ -122,7 +122,7 @@ internal static class CliApp
                 }
                 return ExitCodes.BadInput;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
             {
                 errors.WriteLine("Interrupted.");
                 return ExitCodes.Interrupted;

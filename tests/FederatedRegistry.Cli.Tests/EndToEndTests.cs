@@ -204,6 +204,46 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
         Assert.Equal(Good, onNode.Select(s => s.ProductId).Distinct().Count());
     }
 
+    [Fact]
+    public async Task Import_InterruptedWithCtrlC_ReportsTheRowsDoneAndExits130()
+    {
+        var batch = Guid.NewGuid().ToString("N")[..10];
+        var csv = new StringBuilder("product_id,provider,name,category,proposed_risk_tier\n");
+        for (var i = 1; i <= 200; i++)
+        {
+            csv.Append($"int-{batch}.example/p{i},{TwoNodes.Provider},Int{batch} {i},finance,minimal\n");
+        }
+        var file = _fedreg.WriteFile("registrations.csv", csv.ToString());
+        _fedreg.Environment["FEDREG_TOKEN"] = TestIssuer.Authority();
+
+        var run = await _fedreg.RunAndInterruptAsync(line => line.StartsWith("import: 3/", StringComparison.Ordinal), "import", file, "--node", nodes.Ke.Url);
+
+        Assert.NotNull(run);
+        Assert.True(run.ExitCode == 130, run.ToString());
+        Assert.Matches(@"^\d+ of 200 rows processed: \d+ accepted", run.Stdout);
+        Assert.Contains("rerun the same command to continue", run.Stderr);
+    }
+
+    [Fact]
+    public async Task FederationSummary_OnANodeWithoutPeers_PrintsTheDimensionColumnsAndNoRows()
+    {
+        var run = await _fedreg.RunAsync("federation", "summary", "--dimensions", "risk_tier,category", "--node", nodes.Ke.Url, "--token", TestIssuer.Authority());
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("NODE  POLICY  RISK_TIER  CATEGORY  COUNT", run.Stdout.Split('\n')[0]);
+    }
+
+    [Fact]
+    public async Task FederationProduct_AsJson_NamesTheProduct()
+    {
+        var productId = NewProductId();
+
+        var run = await _fedreg.RunAsync("federation", "product", productId, "--node", nodes.Ke.Url, "--token", TestIssuer.Authority(), "-o", "json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(productId, JsonDocument.Parse(run.Stdout).RootElement.GetProperty("productId").GetString());
+    }
+
     [GeneratedRegex(@"^import: (\d+)/\d+ rows")]
     private static partial Regex ProgressLine();
 

@@ -47,8 +47,9 @@ internal static class ImportCommand
                     }
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or Grpc.Core.RpcException)
             {
+                // The row in flight may or may not have been registered; the rerun finds out by comparing content.
                 interrupted = true;
                 progress.Stop();
             }

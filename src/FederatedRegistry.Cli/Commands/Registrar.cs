@@ -50,11 +50,11 @@ internal sealed class Registrar(NodeConnection node)
             var created = await node.Client.RegisterSystemAsync(request, node.Call(cancellationToken));
             return new RegistrationOutcome(node.Name, RegistrationResult.Created, created, null);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
+        catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists && !cancellationToken.IsCancellationRequested)
         {
             request = manifest.ToRequest(_code!);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
             return Refused(e);
         }
@@ -66,7 +66,7 @@ internal sealed class Registrar(NodeConnection node)
             var same = existing.ProviderId == request.ProviderId && SameContent(existing.Details, request.Details);
             return new RegistrationOutcome(node.Name, same ? RegistrationResult.AlreadyRegistered : RegistrationResult.ExistsWithOtherDetails, existing, null);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
             return Refused(e);
         }

@@ -67,6 +67,31 @@ public sealed class Fedreg : IDisposable
         return (killed, stderr.ToString());
     }
 
+    /// <summary>
+    /// Runs fedreg and sends it SIGINT (what Ctrl+C sends) once a line of its stderr satisfies <paramref name="when"/>,
+    /// then lets it finish. Null when it ended before the signal could be sent.
+    /// </summary>
+    public async Task<FedregRun?> RunAndInterruptAsync(Func<string, bool> when, params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = new StringBuilder();
+        var sent = false;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+        {
+            stderr.AppendLine(line);
+            if (!sent && when(line))
+            {
+                sent = !process.HasExited;
+                using var kill = Process.Start("kill", ["-s", "INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync(timeout.Token);
+            }
+        }
+        await process.WaitForExitAsync(timeout.Token);
+        return sent ? new FedregRun(process.ExitCode, await stdout, stderr.ToString()) : null;
+    }
+
     private Process Start(string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "fedreg.dll");
