@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FederatedRegistry.Cli.Manifests;
+using FederatedRegistry.Cli.Output;
+using FederatedRegistry.Contracts.V1;
+
+namespace FederatedRegistry.Cli.Commands;
+
+/// <summary>fedreg incidents report | list.</summary>
+internal static class IncidentsCommands
+{
+    public static Command Build(GlobalOptions globals, TextWriter output, TextWriter errors)
+    {
+        var incidents = new Command("incidents", "Incident reports.");
+        incidents.Subcommands.Add(Report(globals, output, errors));
+        incidents.Subcommands.Add(List(globals, output, errors));
+        return incidents;
+    }
+
+    private static Command Report(GlobalOptions globals, TextWriter output, TextWriter errors)
+    {
+        var file = new Argument<string>("incident") { Description = "The incident, YAML or JSON (see examples/incident.yaml). Reporting the same file again reports it once." };
+        var command = new Command("report", "Reports an incident involving an AI system.") { file };
+        CliApp.SetAction(command, globals, output, errors, async (parse, context, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            var request = IncidentManifest.Parse(CliApp.ReadInput(path), path);
+            using var node = context.Connect(context.Settings.RequireOneNode());
+            var (incident, code) = await context.CallAsync(node, n => n.Client.ReportIncidentAsync(request, n.Call(cancellationToken)).ResponseAsync);
+            if (incident is not null)
+            {
+                if (context.Output.Format == OutputFormat.Json)
+                {
+                    context.Output.Json(CliOutput.ToJson(incident));
+                }
+                else
+                {
+                    var deadline = incident.ReportingDeadline is { } d
+                        ? $"; reporting deadline {d.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture)} ({incident.DeadlineRule})"
+                        : "";
+                    context.Output.Out.WriteLine($"Reported {incident.Id}: {ProtoEnums.Display(incident.Details.Severity)}, {ProtoEnums.Display(incident.Status)}{deadline}{(incident.Overdue ? ", OVERDUE" : "")}.");
+                }
+            }
+            return code;
+        });
+        return command;
+    }
+
+    private static Command List(GlobalOptions globals, TextWriter output, TextWriter errors)
+    {
+        var overdue = new Option<bool>("--overdue") { Description = "Only incidents unresolved after their reporting deadline." };
+        var status = new Option<string?>("--status") { Description = $"One of {ProtoEnums.Choices<IncidentStatus>()}." };
+        var severity = new Option<string?>("--severity") { Description = $"One of {ProtoEnums.Choices<Severity>()}." };
+        var product = new Option<string?>("--product") { Description = "A global product id." };
+        var limit = new Option<int>("--limit") { Description = "At most this many rows.", DefaultValueFactory = _ => 50 };
+        var command = new Command("list", "Lists incidents matching the filters.") { overdue, status, severity, product, limit };
+        CliApp.SetAction(command, globals, output, errors, async (parse, context, cancellationToken) =>
+        {
+            var request = new ListIncidentsRequest
+            {
+                Overdue = parse.GetValue(overdue),
+                Status = CliApp.ParseEnum<IncidentStatus>(parse.GetValue(status), "--status"),
+                Severity = CliApp.ParseEnum<Severity>(parse.GetValue(severity), "--severity"),
+                ProductId = parse.GetValue(product) ?? "",
+            };
+            var max = parse.GetValue(limit);
+            if (max < 1)
+            {
+                throw new Connection.UsageException("--limit must be 1 or more.");
+            }
+            using var node = context.Connect(context.Settings.RequireOneNode());
+            var items = new List<IncidentListItem>();
+            do
+            {
+                request.PageSize = Math.Min(500, max - items.Count);
+                var (page, code) = await context.CallAsync(node, n => n.Client.ListIncidentsAsync(request, n.Call(cancellationToken)).ResponseAsync);
+                if (page is null)
+                {
+                    return code;
+                }
+                items.AddRange(page.Incidents);
+                request.PageToken = page.NextPageToken;
+            }
+            while (request.PageToken.Length > 0 && items.Count < max);
+
+            if (context.Output.Format == OutputFormat.Json)
+            {
+                context.Output.Json(new JsonArray([.. items.Select(i => CliOutput.ToJson(i))]));
+            }
+            else
+            {
+                context.Output.Table(["ID", "SEVERITY", "STATUS", "DEADLINE", "OVERDUE", "TITLE"], items.Select(i => (IReadOnlyList<string>)
+                    [i.Id, ProtoEnums.Display(i.Severity), ProtoEnums.Display(i.Status),
+                     i.ReportingDeadline?.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture) ?? "-", i.Overdue ? "yes" : "no", i.Title]));
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using FederatedRegistry.Contracts.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace FederatedRegistry.Cli.Connection;
+
+/// <summary>One node: its channel, the generated Registry client, and the token sent with every call.</summary>
+internal sealed class NodeConnection : IDisposable
+{
+    // Long enough for a node under load, short enough that a hung node does not hang a script.
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly GrpcChannel _channel;
+    private readonly string? _token;
+
+    public NodeConnection(Uri address, string? token)
+    {
+        Address = address;
+        _token = token;
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxRetryAttempts = 0 });
+        Client = new Registry.RegistryClient(_channel);
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>The address as people wrote it, for messages: "http://127.0.0.1:5081".</summary>
+    public string Name => Address.GetLeftPart(UriPartial.Authority);
+
+    public Registry.RegistryClient Client { get; }
+
+    public CallOptions Call(CancellationToken cancellationToken)
+    {
+        var headers = new Metadata();
+        if (_token is not null)
+        {
+            headers.Add("authorization", "Bearer " + _token);
+        }
+        return new CallOptions(headers, DateTime.UtcNow.Add(CallTimeout), cancellationToken);
+    }
+
+    public void Dispose() => _channel.Dispose();
+}
