@@ -54,6 +54,7 @@ public static class Figure1Writes
                 rawVersions[i] = 1;
             }
 
+            var readsBefore = await ReadsAsync(node, keys, options, ct);
             var (api, baseline) = await Load.AlternateAsync(options,
                 "node gRPC UpdateSystem", NodeUpdate(node, keys),
                 "raw Npgsql UPDATE", async (worker, token) =>
@@ -71,7 +72,7 @@ public static class Figure1Writes
                     }
                     rawVersions[k] = version + 1;
                 }, ct);
-            return [.. Rows("1 PostgreSQL", api, baseline), await ReadDiagnosticAsync("1 PostgreSQL", node, keys, api, options, ct)];
+            return [.. Rows("1 PostgreSQL", api, baseline), .. Diagnostics("1 PostgreSQL", readsBefore, await ReadsAsync(node, keys, options, ct), api)];
         }
         finally
         {
@@ -105,6 +106,7 @@ public static class Figure1Writes
         var rawVersions = new int[keys.Length];
         Array.Fill(rawVersions, 1);
 
+        var readsBefore = await ReadsAsync(node, keys, options, ct);
         var (api, baseline) = await Load.AlternateAsync(options,
             "node gRPC UpdateSystem", NodeUpdate(node, keys),
             "raw Microsoft.Data.Sqlite UPDATE", async (worker, token) =>
@@ -132,7 +134,7 @@ public static class Figure1Writes
                 }
                 rawVersions[k] = version + 1;
             }, ct);
-        return [.. Rows("1 SQLite", api, baseline), await ReadDiagnosticAsync("1 SQLite", node, keys, api, options, ct)];
+        return [.. Rows("1 SQLite", api, baseline), .. Diagnostics("1 SQLite", readsBefore, await ReadsAsync(node, keys, options, ct), api)];
     }
 
     private sealed class Key(string id, int version)
@@ -166,15 +168,20 @@ public static class Figure1Writes
     }
 
     // Not a target: the same gRPC path, authentication and grain, without the store. It tells a slow write path
-    // (store, read model, audit) apart from a slow API or grain layer.
-    private static async Task<ResultRow> ReadDiagnosticAsync(string figure, InProcessBenchNode node, Key[] keys, Measured writes, BenchOptions options, CancellationToken ct)
-    {
-        var reads = await Load.RunAsync("node gRPC GetSystem", options.Concurrency, options.Duration, async (worker, token) =>
+    // (store, read model, audit) apart from a slow API or grain layer; measured before the writes and after them, so
+    // that what the writes leave behind (grown state, a busy database) shows as a difference.
+    private static Task<Measured> ReadsAsync(InProcessBenchNode node, Key[] keys, BenchOptions options, CancellationToken ct) =>
+        Load.RunAsync("node gRPC GetSystem", options.Concurrency, options.Duration, async (worker, token) =>
             await node.Grpc.GetSystemAsync(new GetSystemRequest { Id = keys[NextKey(worker, keys.Length)].Id },
                 deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: token), ct);
-        return new ResultRow(figure, "diagnostic: node GetSystem (baseline: node UpdateSystem)", reads.PerSecond, writes.PerSecond, "/s", "—", null,
-            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"read p50 {reads.P50Ms:F1} ms, p99 {reads.P99Ms:F1} ms"));
-    }
+
+    private static ResultRow[] Diagnostics(string figure, Measured before, Measured after, Measured writes) =>
+    [
+        new ResultRow(figure, "diagnostic: node GetSystem before the writes (baseline: node UpdateSystem)", before.PerSecond, writes.PerSecond, "/s", "—", null,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"read p50 {before.P50Ms:F1} ms, p99 {before.P99Ms:F1} ms")),
+        new ResultRow(figure, "diagnostic: node GetSystem after the writes (baseline: node UpdateSystem)", after.PerSecond, writes.PerSecond, "/s", "—", null,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"read p50 {after.P50Ms:F1} ms, p99 {after.P99Ms:F1} ms")),
+    ];
 
     private static async Task<Key[]> RegisterAsync(InProcessBenchNode node, int count, CancellationToken ct)
     {

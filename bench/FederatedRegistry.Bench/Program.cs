@@ -35,6 +35,7 @@ public static class BenchProgram
             }
 
             Console.Error.WriteLine($"figures {string.Join(",", options.Figures)}; {options.Rounds} rounds x {options.Duration.TotalSeconds:F1} s per side; concurrency {options.Concurrency}; {Environment.ProcessorCount} cores");
+            var loadBefore = Machine.LoadAverage();
             var rows = new List<ResultRow>();
             if (options.Figures.Contains(1))
             {
@@ -44,10 +45,15 @@ public static class BenchProgram
             {
                 rows.AddRange(await Figure6ColdStart.RunAsync(options, ct));
             }
+            var machine = Machine.Describe(loadBefore, Machine.LoadAverage());
+            Console.Out.WriteLine(machine);
+            Console.Out.WriteLine();
             Results.Print(rows, Console.Out);
             if (result.GetValue(output) is { } file)
             {
                 await using var writer = file.CreateText();
+                await writer.WriteLineAsync(machine);
+                await writer.WriteLineAsync();
                 Results.Print(rows, writer);
             }
             // A missed target is a finding for the table, not a failure of the harness.
