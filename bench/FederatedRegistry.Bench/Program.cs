@@ -1,0 +1,64 @@
+using System.CommandLine;
+
+namespace FederatedRegistry.Bench;
+
+public static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var figure = new Option<string>("--figure") { Description = "Figures to measure, comma-separated (implemented: 1, 6).", DefaultValueFactory = _ => "1,6" };
+        var duration = new Option<string>("--duration") { Description = "Length of one side of one round, e.g. 5s.", DefaultValueFactory = _ => "5s" };
+        var rounds = new Option<int>("--rounds") { Description = "Alternated A/B rounds per comparison.", DefaultValueFactory = _ => 5 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Concurrent writers (figure 1).", DefaultValueFactory = _ => 16 };
+        var starts = new Option<int>("--starts") { Description = "Cold starts per side (figure 6).", DefaultValueFactory = _ => 5 };
+        var output = new Option<FileInfo?>("--markdown") { Description = "Also write the table to this file." };
+        var root = new RootCommand("FederatedRegistry benchmarks: the node against baselines timed in the same run.")
+        {
+            figure, duration, rounds, concurrency, starts, output,
+        };
+        root.SetAction(async (result, ct) =>
+        {
+            BenchOptions options;
+            try
+            {
+                options = new BenchOptions(
+                    BenchOptions.ParseFigures(result.GetValue(figure)!),
+                    BenchOptions.ParseDuration(result.GetValue(duration)!),
+                    Math.Max(1, result.GetValue(rounds)),
+                    Math.Max(1, result.GetValue(concurrency)),
+                    Math.Max(1, result.GetValue(starts)));
+            }
+            catch (FormatException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+
+            Console.Error.WriteLine($"figures {string.Join(",", options.Figures)}; {options.Rounds} rounds x {options.Duration.TotalSeconds:F1} s per side; concurrency {options.Concurrency}; {Environment.ProcessorCount} cores");
+            var loadBefore = Machine.LoadAverage();
+            var rows = new List<ResultRow>();
+            if (options.Figures.Contains(1))
+            {
+                rows.AddRange(await Figure1Writes.RunAsync(options, ct));
+            }
+            if (options.Figures.Contains(6))
+            {
+                rows.AddRange(await Figure6ColdStart.RunAsync(options, ct));
+            }
+            var machine = Machine.Describe(loadBefore, Machine.LoadAverage());
+            Console.Out.WriteLine(machine);
+            Console.Out.WriteLine();
+            Results.Print(rows, Console.Out);
+            if (result.GetValue(output) is { } file)
+            {
+                await using var writer = file.CreateText();
+                await writer.WriteLineAsync(machine);
+                await writer.WriteLineAsync();
+                Results.Print(rows, writer);
+            }
+            // A missed target is a finding for the table, not a failure of the harness.
+            return 0;
+        });
+        return await root.Parse(args).InvokeAsync();
+    }
+}
