@@ -37,8 +37,19 @@ public sealed class DemoFederationFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium package (apt-get install chromium); tests/run.sh does so as root.");
         }
         using var start = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        _federation = await DemoFederation.StartAsync(
-            [$"--Node:DataDirectory={_root}", "--Demo:BasePort=0", "--Audit:CheckpointInterval=00:00:00"], TextWriter.Null, start.Token);
+        for (var attempt = 1; _federation is null; attempt++)
+        {
+            var root = Path.Combine(_root, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                _federation = await DemoFederation.StartAsync(
+                    [$"--Node:DataDirectory={root}", "--Demo:BasePort=0", "--Audit:CheckpointInterval=00:00:00"], TextWriter.Null, start.Token);
+            }
+            catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
+            {
+                // The demo picks free ports before binding them; on a shared machine another process can take one first.
+            }
+        }
         // The pages read the latest audit checkpoint; wait for the first, so that no page meets the 404 that precedes it.
         foreach (var node in _federation.Nodes)
         {
@@ -69,6 +80,13 @@ public sealed class DemoFederationFixture : IAsyncLifetime
             // A file still held open at exit is left in the temporary directory; the run's result does not depend on it.
         }
     }
+
+    private static bool IsAddressInUse(Exception? e) =>
+        e is not null && (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+            || e.GetType().Name == "AddressInUseException"
+            || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+            || IsAddressInUse(e.InnerException)
+            || (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsAddressInUse)));
 
     /// <summary>A token the node accepts, signed with the Development key in its data directory (what <c>fedreg-node token</c> prints).</summary>
     public string Token(DemoNode node, string role)
