@@ -12,6 +12,11 @@
 ARG DOTNET_VERSION=10.0
 
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
+# The node's build installs the dashboard's charting library with npm (src/FederatedRegistry.Node/ClientApp); only this
+# stage has it, the runtime image serves the copied file.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends npm \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 
 # Restore layer: only what restore reads, so that a source change does not download the packages again.

@@ -6,6 +6,10 @@
 # server binaries under /usr/lib/postgresql/*/bin; when those are missing this script installs the postgresql
 # package as root, and otherwise says what to install. FEDREG_TEST_POSTGRES=<Npgsql connection string> uses an
 # existing server instead.
+#
+# The dashboard's browser tests (tests/FederatedRegistry.Dashboard.Tests) drive Debian's chromium at /usr/bin/chromium
+# through Playwright; when it is missing this script installs the chromium package as root, and otherwise says what to
+# install. Building the node needs npm (it installs the dashboard's charting library from ClientApp/package-lock.json).
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -33,6 +37,36 @@ if [ -z "${FEDREG_TEST_POSTGRES:-}" ] && ! have_postgres_binaries; then
   else
     echo "PostgreSQL server binaries are missing. Install them (Debian/Ubuntu: sudo apt-get install postgresql)," >&2
     echo "or set FEDREG_TEST_POSTGRES to the connection string of a server where the user may create databases." >&2
+    failed=1
+    finish 1
+  fi
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Chromium is missing (the dashboard's browser tests need /usr/bin/chromium): installing the chromium package."
+    if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; then
+      echo "Installing Chromium failed." >&2
+      failed=1
+      finish 1
+    fi
+  else
+    echo "Chromium is missing: the dashboard's browser tests need /usr/bin/chromium (Debian/Ubuntu: sudo apt-get install chromium)." >&2
+    failed=1
+    finish 1
+  fi
+fi
+
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "npm is missing (the node's build installs the dashboard's charting library with it): installing the npm package."
+    if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }; then
+      echo "Installing npm failed." >&2
+      failed=1
+      finish 1
+    fi
+  else
+    echo "npm is missing: building the node needs it (Debian/Ubuntu: sudo apt-get install npm)." >&2
     failed=1
     finish 1
   fi

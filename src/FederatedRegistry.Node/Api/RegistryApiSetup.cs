@@ -41,6 +41,7 @@ public static class RegistryApiSetup
     public static WebApplication MapRegistryApi(this WebApplication app)
     {
         app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+        app.UseDashboardFiles();
         app.UseAuthentication();
         app.UseCallerRateLimits();
         app.UseAuthorization();
@@ -51,11 +52,12 @@ public static class RegistryApiSetup
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapNodeHealth();
-        app.MapGet("/", () => Results.Json(new
+        app.MapGet("/", (HttpContext context) => Dashboard.Root(context, new
         {
             service = "FederatedRegistry node",
             openapi = "/openapi/v1.json",
             node = "/v1/node",
+            dashboard = "/ (Accept: text/html)",
             health = new { live = NodeHealth.LivePath, ready = NodeHealth.ReadyPath, startup = NodeHealth.StartupPath },
         })).AllowAnonymous();
         return app;

@@ -1,0 +1,321 @@
+import { call, claims, signIn, signOut, token, ApiError } from "./api.js";
+import { bar } from "./charts.js";
+
+const $ = (id) => document.getElementById(id);
+
+// Enum names as the JSON API writes them ("RISK_TIER_HIGH") or as summaries do ("high"), for people.
+function label(value) {
+  if (value === undefined || value === null || value === "" || /_UNSPECIFIED$/.test(value)) {
+    return "";
+  }
+  return String(value)
+    .replace(/^(RISK_TIER|CATEGORY|SYSTEM_STATUS|INCIDENT_STATUS|SEVERITY|HARM_TYPE|DEPLOYMENT_STATUS)_/, "")
+    .toLowerCase()
+    .replace(/_/g, " ");
+}
+
+function when(value) {
+  return value ? new Date(value).toISOString().replace("T", " ").slice(0, 16) + " UTC" : "";
+}
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text ?? "";
+  if (className) {
+    td.className = className;
+  }
+  return td;
+}
+
+function row(...cells) {
+  const tr = document.createElement("tr");
+  tr.append(...cells.map((c) => (c instanceof Node ? c : cell(c))));
+  return tr;
+}
+
+function show(message) {
+  $("message").textContent = message;
+  $("message").hidden = !message;
+}
+
+// A section the caller's token may not open is hidden, not an error: the API decides what each role sees.
+async function optional(section, load) {
+  try {
+    await load();
+    $(section).hidden = false;
+  } catch (e) {
+    $(section).hidden = true;
+    if (e instanceof ApiError && e.status === 401 && token()) {
+      show("The node refused the token (expired, or not issued for this node). Sign in again.");
+    } else if (!(e instanceof ApiError && (e.status === 401 || e.status === 403))) {
+      show(`${section}: ${e.message}`);
+    }
+  }
+}
+
+// ---------- national node ----------
+
+function cellsOf(summary, dataset, dimension) {
+  return summary.cells.filter((c) => c.dataset === dataset && c.dimension === dimension);
+}
+
+function chartSummary(canvasId, summary, dataset, dimension, sort) {
+  const cells = cellsOf(summary, dataset, dimension);
+  if (sort) {
+    cells.sort((a, b) => a.value.localeCompare(b.value));
+  }
+  bar(canvasId, dimension, cells.map((c) => label(c.value)), cells.map((c) => Number(c.count)));
+}
+
+async function loadSummary() {
+  const summary = await call("/v1/summary");
+  summary.cells ??= [];
+  $("summary-as-of").textContent = `${summary.totalSystems ?? 0} registrations, ${summary.totalIncidents ?? 0} incidents, as of ${when(summary.asOf)}`;
+  chartSummary("chart-risk-tier", summary, "systems", "risk_tier");
+  chartSummary("chart-category", summary, "systems", "category");
+  chartSummary("chart-status", summary, "systems", "status");
+  chartSummary("chart-incident-month", summary, "incidents", "month", true);
+  chartSummary("chart-incident-severity", summary, "incidents", "severity");
+}
+
+async function loadRegister() {
+  const text = $("register-search").value.trim();
+  const query = new URLSearchParams({ pageSize: "25" });
+  if (text) {
+    query.set("text", text);
+  }
+  const page = await call(`/v1/systems?${query}`);
+  const systems = (page.systems ?? []).sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
+  $("register-rows").replaceChildren(...systems.map((s) => row(
+    s.id, s.name, s.productId, label(s.category), label(s.decidedRiskTier) || label(s.proposedRiskTier), label(s.status), when(s.updatedAt))));
+}
+
+let incidents = [];
+
+function renderIncidents() {
+  const text = $("incident-search").value.trim().toLowerCase();
+  const shown = incidents.filter((i) => !text || [i.id, i.title, i.productId, i.systemId].some((f) => (f ?? "").toLowerCase().includes(text)));
+  $("incident-rows").replaceChildren(...shown.map((i) => row(
+    i.id, i.title, label(i.severity), label(i.status), when(i.occurredAt),
+    cell(i.overdue ? `overdue since ${when(i.reportingDeadline)}` : when(i.reportingDeadline), i.overdue ? "overdue" : ""))));
+}
+
+async function loadIncidents() {
+  const page = await call("/v1/incidents?pageSize=200");
+  const closed = new Set(["INCIDENT_STATUS_MITIGATED", "INCIDENT_STATUS_CLOSED"]);
+  incidents = (page.incidents ?? [])
+    .filter((i) => !closed.has(i.status) || i.overdue)
+    .sort((a, b) => Number(Boolean(b.overdue)) - Number(Boolean(a.overdue)) || String(b.occurredAt).localeCompare(String(a.occurredAt)));
+  renderIncidents();
+}
+
+async function acknowledge(id, button) {
+  button.disabled = true;
+  try {
+    await call(`/v1/alerts/${encodeURIComponent(id)}:acknowledge`, { method: "POST", body: { note: "Acknowledged on the dashboard" } });
+    await loadAlerts();
+  } catch (e) {
+    button.disabled = false;
+    show(`Acknowledging ${id} failed: ${e.message}`);
+  }
+}
+
+async function loadAlerts() {
+  const page = await call("/v1/alerts");
+  const alerts = (page.alerts ?? []).sort((a, b) => String(b.raisedAt).localeCompare(String(a.raisedAt)));
+  $("alerts-rows").replaceChildren(...alerts.map((a) => {
+    const incident = a.incident ?? {};
+    const action = document.createElement("td");
+    if (!a.acknowledgedAt) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Acknowledge";
+      button.dataset.alertId = a.id;
+      button.addEventListener("click", () => acknowledge(a.id, button));
+      action.append(button);
+    }
+    const tr = row(a.id, a.origin, [incident.title, label(incident.severity)].filter(Boolean).join(" · "), when(a.raisedAt),
+      a.acknowledgedAt ? `${when(a.acknowledgedAt)} ${a.acknowledgementNote ?? ""}` : "not yet", action);
+    tr.dataset.alertId = a.id;
+    return tr;
+  }));
+}
+
+function describeDataset(name, rules) {
+  const lines = [];
+  if (rules.summary) {
+    lines.push(`${name}: counts by ${(rules.summary.dimensions ?? []).join(", ")}${rules.summary.min_count ? `, withheld below ${rules.summary.min_count}` : ""}`);
+  }
+  if (rules.records) {
+    const filter = Object.entries(rules.records.filter ?? {}).map(([k, v]) => `${k} ${v.join(" or ")}`).join("; ");
+    lines.push(`${name}: records with ${(rules.records.fields ?? []).join(", ")}${filter ? ` (only ${filter})` : ""}`);
+  }
+  if (rules.alerts) {
+    const a = rules.alerts;
+    lines.push(`${name}: alerts${a.min_severity ? ` from ${a.min_severity} up` : ""}${a.cross_border_only ? ", cross-border only" : ""}` +
+      `${a.affecting_recipient_only ? ", only those affecting the recipient" : ""}, with ${(a.fields ?? []).join(", ")}`);
+  }
+  if (rules.send) {
+    lines.push(`${name}: sent`);
+  }
+  return lines;
+}
+
+async function loadPolicy() {
+  const view = await call("/v1/policy");
+  const policy = JSON.parse(view.document || "{}");
+  const body = $("policy-body");
+  const header = document.createElement("p");
+  header.textContent = `Version ${view.version ?? 0}${view.updatedAt ? `, installed ${when(view.updatedAt)}` : " (deny-all: nothing leaves this node)"}.`;
+  const grants = (policy.grants ?? []).map((grant) => {
+    const div = document.createElement("div");
+    div.className = "grant";
+    const h = document.createElement("h3");
+    h.textContent = `To ${grant.audience}`;
+    const list = document.createElement("ul");
+    const lines = Object.entries(grant.datasets ?? {}).flatMap(([name, rules]) => describeDataset(name, rules ?? {}));
+    list.append(...(lines.length ? lines : ["nothing"]).map((l) => {
+      const li = document.createElement("li");
+      li.textContent = l;
+      return li;
+    }));
+    div.append(h, list);
+    return div;
+  });
+  body.replaceChildren(header, ...grants);
+}
+
+async function loadAudit() {
+  const list = $("audit-body");
+  try {
+    const checkpoint = await call("/v1/audit/checkpoints/latest");
+    const hash = checkpoint.headHash ? Array.from(atob(checkpoint.headHash), (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("") : "";
+    const entries = [["Last checkpoint", when(checkpoint.at)], ["Entries sealed", checkpoint.size], ["Head hash", hash], ["Signed by key", checkpoint.keyId]];
+    list.replaceChildren(...entries.flatMap(([k, v]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = k;
+      const dd = document.createElement("dd");
+      dd.textContent = v ?? "";
+      return [dt, dd];
+    }));
+  } catch (e) {
+    const dd = document.createElement("dd");
+    dd.textContent = e instanceof ApiError && e.status === 404 ? "No checkpoint signed yet." : e.message;
+    list.replaceChildren(dd);
+  }
+}
+
+async function loadNational() {
+  $("national-view").hidden = false;
+  const role = claims()?.role;
+  $("register-title").textContent = role === "authority" ? "Registrations (most recently changed first)" : "Public transparency register";
+  await Promise.all([
+    loadRegister().catch((e) => show(e.message)),
+    loadAudit(),
+    token() ? optional("charts", loadSummary) : Promise.resolve(),
+    token() ? optional("incidents", loadIncidents) : Promise.resolve(),
+    token() ? optional("alerts", loadAlerts) : Promise.resolve(),
+    token() ? optional("policy", loadPolicy) : Promise.resolve(),
+  ]);
+}
+
+// ---------- observer: the federation ----------
+
+const dimensions = {
+  systems: ["risk_tier", "category", "status", "month"],
+  incidents: ["severity", "harm_type", "status", "month"],
+};
+
+function fillDimensions() {
+  const dataset = $("federation-dataset").value;
+  $("federation-dimension").replaceChildren(...dimensions[dataset].map((d) => new Option(label(d), d)));
+}
+
+async function loadFederation() {
+  const query = new URLSearchParams({ dataset: $("federation-dataset").value, dimensions: $("federation-dimension").value });
+  const summary = await call(`/v1/federation/summary?${query}`);
+  $("federation-as-of").textContent = `as of ${when(summary.asOf)}`;
+  $("federation-partial").hidden = !summary.partial;
+  $("federation-rows").replaceChildren(...(summary.rows ?? []).map((r) => {
+    const cells = r.cells ?? [];
+    const total = cells.reduce((sum, c) => sum + Number(c.count), 0);
+    const tr = row(r.node, r.policyVersion ?? 0,
+      cell(r.signatureVerified ? "verified" : "NOT verified", r.signatureVerified ? "verified" : "warning"),
+      when(r.asOf), r.minCount ?? 0, total, cells.map((c) => `${c.values.map(label).join(" / ")}: ${c.count}`).join(", "));
+    tr.dataset.node = r.node;
+    return tr;
+  }));
+  const unanswered = summary.unanswered ?? [];
+  $("federation-none-missing").hidden = unanswered.length > 0;
+  $("federation-unanswered").replaceChildren(...unanswered.map((u) => {
+    const li = document.createElement("li");
+    li.dataset.node = u.node;
+    li.textContent = `${u.node}: ${label(u.reason)}${u.detail ? ` (${u.detail})` : ""}`;
+    return li;
+  }));
+  const totals = summary.totals ?? [];
+  $("federation-totals").replaceChildren(...totals.map((t) => row(t.values.map(label).join(" / "), t.count, (t.nodes ?? []).join(", "))));
+  bar("chart-federation-totals", "total", totals.map((t) => t.values.map(label).join(" / ")), totals.map((t) => Number(t.count)));
+}
+
+async function showFederation() {
+  $("federation-view").hidden = false;
+  if (!token()) {
+    show("Sign in with an observer or authority token to ask the federation.");
+    return;
+  }
+  await loadFederation().catch((e) => show(e.message));
+}
+
+// ---------- the page ----------
+
+function showCaller() {
+  const who = claims();
+  $("sign-in").hidden = Boolean(who);
+  $("signed-in").hidden = !who;
+  $("caller").textContent = who ? `Signed in: ${who.role ?? "no role"} (${who.sub ?? "unknown"})` : "";
+}
+
+async function start() {
+  document.body.dataset.state = "loading";
+  showCaller();
+  const node = await call("/v1/node");
+  document.title = `${node.name} (${node.code})`;
+  $("node-name").textContent = `${node.name} (${node.code})`;
+  $("node-meta").textContent = `${node.role} node · policy version ${node.policyVersion ?? 0} · ${node.storageProvider} store · version ${node.version}`;
+  document.body.dataset.role = node.role;
+  if (node.role === "observer") {
+    fillDimensions();
+    await showFederation();
+  } else {
+    await loadNational();
+  }
+  document.body.dataset.state = "ready";
+}
+
+$("sign-in").addEventListener("submit", (e) => {
+  e.preventDefault();
+  if ($("token").value.trim()) {
+    signIn($("token").value);
+    location.reload();
+  }
+});
+$("sign-out").addEventListener("click", () => {
+  signOut();
+  location.reload();
+});
+$("register-search-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  loadRegister().catch((err) => show(err.message));
+});
+$("incident-search").addEventListener("input", renderIncidents);
+$("federation-dataset").addEventListener("change", fillDimensions);
+$("federation-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  loadFederation().catch((err) => show(err.message));
+});
+
+start().catch((e) => {
+  show(`The dashboard could not load: ${e.message}`);
+  document.body.dataset.state = "failed";
+});
