@@ -64,6 +64,36 @@ internal sealed class CommandContext(CliOutput output, CliSettings settings)
             return (null, error.ExitCode);
         }
     }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> items of a paged listing, page after page (at most 500 a page): the items, or null
+    /// after the error was printed and the exit code set.
+    /// </summary>
+    /// <param name="node">The node asked.</param>
+    /// <param name="limit">The most items wanted (1 or more).</param>
+    /// <param name="page">Asks for one page of the given size after the given token.</param>
+    /// <param name="items">A page's items.</param>
+    /// <param name="nextToken">A page's token for the next one; empty after the last.</param>
+    public async Task<(List<TItem>? Items, int ExitCode)> ListAsync<TPage, TItem>(NodeConnection node, int limit,
+        Func<NodeConnection, int, string, Task<TPage>> page, Func<TPage, IEnumerable<TItem>> items, Func<TPage, string> nextToken)
+        where TPage : class
+    {
+        var all = new List<TItem>();
+        var token = "";
+        do
+        {
+            var size = Math.Min(500, limit - all.Count);
+            var (answer, code) = await CallAsync(node, n => page(n, size, token));
+            if (answer is null)
+            {
+                return (null, code);
+            }
+            all.AddRange(items(answer));
+            token = nextToken(answer);
+        }
+        while (token.Length > 0 && all.Count < limit);
+        return (all, ExitCodes.Ok);
+    }
 }
 
 /// <summary>fedreg: builds the command tree and runs one command line.</summary>

@@ -70,19 +70,18 @@ internal static class IncidentsCommands
                 throw new Connection.UsageException("--limit must be 1 or more.");
             }
             using var node = context.Connect(context.Settings.RequireOneNode());
-            var items = new List<IncidentListItem>();
-            do
-            {
-                request.PageSize = Math.Min(500, max - items.Count);
-                var (page, code) = await context.CallAsync(node, n => n.Client.ListIncidentsAsync(request, n.Call(cancellationToken)).ResponseAsync);
-                if (page is null)
+            var (items, code) = await context.ListAsync(node, max,
+                (n, size, token) =>
                 {
-                    return code;
-                }
-                items.AddRange(page.Incidents);
-                request.PageToken = page.NextPageToken;
+                    request.PageSize = size;
+                    request.PageToken = token;
+                    return n.Client.ListIncidentsAsync(request, n.Call(cancellationToken)).ResponseAsync;
+                },
+                page => page.Incidents, page => page.NextPageToken);
+            if (items is null)
+            {
+                return code;
             }
-            while (request.PageToken.Length > 0 && items.Count < max);
 
             if (context.Output.Format == OutputFormat.Json)
             {
