@@ -26,50 +26,37 @@ have_postgres_binaries() {
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null
 }
 
-if [ -z "${FEDREG_TEST_POSTGRES:-}" ] && ! have_postgres_binaries; then
+# A missing Debian package is installed when this runs as root (as CI does); otherwise the script says what to install,
+# and stops with the summary line.
+install_missing() {
+  local package=$1 what=$2 advice=$3
   if [ "$(id -u)" -eq 0 ]; then
-    echo "PostgreSQL server binaries are missing: installing the postgresql package."
-    if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; }; then
-      echo "Installing PostgreSQL failed." >&2
+    echo "$what: installing the $package package."
+    if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "$package"; }; then
+      echo "Installing $package failed." >&2
       failed=1
       finish 1
     fi
   else
-    echo "PostgreSQL server binaries are missing. Install them (Debian/Ubuntu: sudo apt-get install postgresql)," >&2
-    echo "or set FEDREG_TEST_POSTGRES to the connection string of a server where the user may create databases." >&2
+    echo "$what. $advice" >&2
     failed=1
     finish 1
   fi
+}
+
+if [ -z "${FEDREG_TEST_POSTGRES:-}" ] && ! have_postgres_binaries; then
+  install_missing postgresql "PostgreSQL server binaries are missing" \
+    "Install them (Debian/Ubuntu: sudo apt-get install postgresql), or set FEDREG_TEST_POSTGRES to the connection string of a server where the user may create databases."
 fi
 
 if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Chromium is missing (the dashboard's browser tests need /usr/bin/chromium): installing the chromium package."
-    if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }; then
-      echo "Installing Chromium failed." >&2
-      failed=1
-      finish 1
-    fi
-  else
-    echo "Chromium is missing: the dashboard's browser tests need /usr/bin/chromium (Debian/Ubuntu: sudo apt-get install chromium)." >&2
-    failed=1
-    finish 1
-  fi
+  install_missing chromium "Chromium is missing (the dashboard's browser tests need /usr/bin/chromium)" \
+    "Install it (Debian/Ubuntu: sudo apt-get install chromium)."
 fi
 
 if ! command -v npm >/dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "npm is missing (the node's build installs the dashboard's charting library with it): installing the npm package."
-    if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; }; then
-      echo "Installing npm failed." >&2
-      failed=1
-      finish 1
-    fi
-  else
-    echo "npm is missing: building the node needs it (Debian/Ubuntu: sudo apt-get install npm)." >&2
-    failed=1
-    finish 1
-  fi
+  install_missing npm "npm is missing (the node's build installs the dashboard's charting library with it)" \
+    "Install it (Debian/Ubuntu: sudo apt-get install npm)."
 fi
 
 if [ -f FederatedRegistry.sln ]; then
