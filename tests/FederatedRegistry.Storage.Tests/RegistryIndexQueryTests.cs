@@ -127,16 +127,7 @@ public abstract class RegistryIndexQueryTests<TDatabase>(TDatabase database) : I
     {
         var product = TestRows.Unique("product");
         var now = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
-        var ids = await AddIncidentsAsync(
-            product,
-            ("reported-late", i => i with { Status = "reported", ReportingDeadline = now.AddDays(-1) }),
-            ("triaged-late", i => i with { Status = "triaged", ReportingDeadline = now.AddTicks(-10) }),
-            ("investigating-late", i => i with { Status = "investigating", ReportingDeadline = now.AddDays(-30) }),
-            ("mitigated-late", i => i with { Status = "mitigated", ReportingDeadline = now.AddDays(-1) }),
-            ("closed-late", i => i with { Status = "closed", ReportingDeadline = now.AddDays(-1) }),
-            ("due-now", i => i with { Status = "reported", ReportingDeadline = now }),
-            ("not-yet-due", i => i with { Status = "reported", ReportingDeadline = now.AddDays(1) }),
-            ("no-deadline", i => i with { Status = "reported", ReportingDeadline = null }));
+        var ids = await AddOverdueCasesAsync(product, now);
 
         // Given at another offset: the same instant.
         var page = await index.QueryIncidentsAsync(new IncidentQuery { ProductId = product, OverdueAt = now.ToOffset(TimeSpan.FromHours(3)) });
@@ -151,16 +142,7 @@ public abstract class RegistryIndexQueryTests<TDatabase>(TDatabase database) : I
         // The database is shared by this class's tests: count what these rows add.
         var before = await index.CountOverdueIncidentsAsync(now);
         var product = TestRows.Unique("product");
-        await AddIncidentsAsync(
-            product,
-            ("reported-late", i => i with { Status = "reported", ReportingDeadline = now.AddDays(-1) }),
-            ("triaged-late", i => i with { Status = "triaged", ReportingDeadline = now.AddTicks(-10) }),
-            ("investigating-late", i => i with { Status = "investigating", ReportingDeadline = now.AddDays(-30) }),
-            ("mitigated-late", i => i with { Status = "mitigated", ReportingDeadline = now.AddDays(-1) }),
-            ("closed-late", i => i with { Status = "closed", ReportingDeadline = now.AddDays(-1) }),
-            ("due-now", i => i with { Status = "reported", ReportingDeadline = now }),
-            ("not-yet-due", i => i with { Status = "reported", ReportingDeadline = now.AddDays(1) }),
-            ("no-deadline", i => i with { Status = "reported", ReportingDeadline = null }));
+        await AddOverdueCasesAsync(product, now);
 
         var after = await index.CountOverdueIncidentsAsync(now.ToOffset(TimeSpan.FromHours(-5)));
         var listed = await index.QueryIncidentsAsync(new IncidentQuery { ProductId = product, OverdueAt = now });
@@ -284,6 +266,22 @@ public abstract class RegistryIndexQueryTests<TDatabase>(TDatabase database) : I
 
         return ids;
     }
+
+    /// <summary>
+    /// Incidents of every status around their deadline at <paramref name="now"/>: only reported-, triaged- and
+    /// investigating-late are overdue (open, and past the deadline rather than at it).
+    /// </summary>
+    private Task<Dictionary<string, string>> AddOverdueCasesAsync(string product, DateTimeOffset now) =>
+        AddIncidentsAsync(
+            product,
+            ("reported-late", i => i with { Status = "reported", ReportingDeadline = now.AddDays(-1) }),
+            ("triaged-late", i => i with { Status = "triaged", ReportingDeadline = now.AddTicks(-10) }),
+            ("investigating-late", i => i with { Status = "investigating", ReportingDeadline = now.AddDays(-30) }),
+            ("mitigated-late", i => i with { Status = "mitigated", ReportingDeadline = now.AddDays(-1) }),
+            ("closed-late", i => i with { Status = "closed", ReportingDeadline = now.AddDays(-1) }),
+            ("due-now", i => i with { Status = "reported", ReportingDeadline = now }),
+            ("not-yet-due", i => i with { Status = "reported", ReportingDeadline = now.AddDays(1) }),
+            ("no-deadline", i => i with { Status = "reported", ReportingDeadline = null }));
 
     private async Task<Dictionary<string, string>> AddIncidentsAsync(string product, params (string Name, Func<IncidentRow, IncidentRow> Shape)[] rows)
     {
