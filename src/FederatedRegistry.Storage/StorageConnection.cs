@@ -123,6 +123,19 @@ public static class StorageConnection
         }
     }
 
+    /// <summary>
+    /// Checks what a store created on a node's database is given: a known provider and a connection string. The SQL
+    /// stores share one implementation for both providers.
+    /// </summary>
+    internal static void CheckStore(StorageProvider provider, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        if (provider is not (StorageProvider.Postgres or StorageProvider.Embedded))
+        {
+            throw UnknownProvider(provider);
+        }
+    }
+
     internal static ArgumentOutOfRangeException UnknownProvider(StorageProvider provider) =>
         new(nameof(provider), provider, "Unknown storage provider.");
 }

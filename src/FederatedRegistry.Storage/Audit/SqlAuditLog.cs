@@ -16,10 +16,8 @@ public static class AuditLog
     /// <summary>The audit log in the database at <paramref name="connectionString"/> (apply <see cref="SchemaMigrator"/> first).</summary>
     public static IAuditLog Create(StorageProvider provider, string connectionString)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return provider is StorageProvider.Postgres or StorageProvider.Embedded
-            ? new SqlAuditLog(provider, connectionString)
-            : throw StorageConnection.UnknownProvider(provider);
+        StorageConnection.CheckStore(provider, connectionString);
+        return new SqlAuditLog(provider, connectionString);
     }
 }
 

@@ -8,10 +8,8 @@ public static class AuditWitnessStore
     /// <summary>The witness store in the database at <paramref name="connectionString"/> (apply <see cref="SchemaMigrator"/> first).</summary>
     public static IAuditWitnessStore Create(StorageProvider provider, string connectionString)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return provider is StorageProvider.Postgres or StorageProvider.Embedded
-            ? new SqlAuditWitnessStore(provider, connectionString)
-            : throw StorageConnection.UnknownProvider(provider);
+        StorageConnection.CheckStore(provider, connectionString);
+        return new SqlAuditWitnessStore(provider, connectionString);
     }
 }
 

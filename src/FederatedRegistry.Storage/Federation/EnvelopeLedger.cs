@@ -22,10 +22,8 @@ public static class EnvelopeLedger
     /// <summary>The ledger in the database at <paramref name="connectionString"/> (apply <see cref="SchemaMigrator"/> first).</summary>
     public static IEnvelopeLedger Create(StorageProvider provider, string connectionString)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return provider is StorageProvider.Postgres or StorageProvider.Embedded
-            ? new SqlEnvelopeLedger(provider, connectionString)
-            : throw StorageConnection.UnknownProvider(provider);
+        StorageConnection.CheckStore(provider, connectionString);
+        return new SqlEnvelopeLedger(provider, connectionString);
     }
 }
 
