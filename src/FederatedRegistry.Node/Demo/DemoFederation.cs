@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using FederatedRegistry.Domain.Signing;
+using FederatedRegistry.Federation;
 using FederatedRegistry.Node.Hosting;
+using Microsoft.Extensions.Configuration;
 using Grpc.Net.Client;
 using V1 = FederatedRegistry.Contracts.V1;
 
@@ -82,10 +85,41 @@ public static class DemoFederation
         root = Path.GetFullPath(root);
         var basePort = int.TryParse(configuration[BasePortKey], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : DefaultBasePort;
 
-        var endpoints = Nodes.Select((n, i) => Endpoints(basePort, i)).ToArray();
         var keys = Nodes.Select(n => NodeSharing.LoadDefaultKey(Path.Combine(root, n.Code))).ToArray();
         // Generated (or found) before any node starts, as each node would on its own: every node pins the others' fingerprints.
         var certificates = Nodes.Select(n => NodeCertificates.LoadDefault(Path.Combine(root, n.Code), n.Code)).ToArray();
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await StartOnceAsync(args, configuration, root, basePort, keys, certificates, log, ct);
+                }
+                catch (Exception e) when (basePort == 0 && attempt < FreePortAttempts && IsAddressInUse(e))
+                {
+                    // A port found free was taken by another process before the node bound it: any other port will do.
+                    log.WriteLine($"A port was taken while the demo started ({e.Message}); starting again on other ports.");
+                }
+            }
+        }
+        finally
+        {
+            foreach (var key in keys)
+            {
+                key.Dispose();
+            }
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+        }
+    }
+
+    private static async Task<RunningFederation> StartOnceAsync(string[] args, IConfiguration configuration, string root, int basePort,
+        NodeKey[] keys, NodeCertificate[] certificates, TextWriter log, CancellationToken ct)
+    {
+        var endpoints = Nodes.Select((n, i) => Endpoints(basePort, i)).ToArray();
         var apps = new List<(DemoNode Node, WebApplication App)>();
         var started = false;
         try
@@ -161,14 +195,6 @@ public static class DemoFederation
         }
         finally
         {
-            foreach (var key in keys)
-            {
-                key.Dispose();
-            }
-            foreach (var certificate in certificates)
-            {
-                certificate.Dispose();
-            }
             if (!started)
             {
                 foreach (var (_, app) in apps)
@@ -177,6 +203,22 @@ public static class DemoFederation
                 }
             }
         }
+    }
+
+    private const int FreePortAttempts = 3;
+
+    private static bool IsAddressInUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException
+                || e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+                || (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsAddressInUse)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static (Uri Http, Uri Grpc, Uri Federation, int Silo, int Gateway) Endpoints(int basePort, int index)
