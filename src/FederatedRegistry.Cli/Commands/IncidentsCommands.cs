@@ -104,8 +104,8 @@ internal static class IncidentsCommands
         var id = new Argument<string>("id") { Description = "The incident id, e.g. KE-INC-...." };
         var to = new Option<string>("--to")
         {
-            Description = $"The next status, one of {ProtoEnums.Choices<IncidentStatus>()}. An incident moves one step at a time " +
-                "(reported, triaged, investigating, mitigated, closed), or to closed from any status.",
+            Description = $"The next status: one step along {string.Join(", ", Enum.GetValues<IncidentStatus>().Skip(1).Select(ProtoEnums.Display))}, " +
+                "or closed from any status.",
             Required = true,
             HelpName = "STATUS",
         };

@@ -31,11 +31,11 @@ public static class AuditReport
             verification.EntryCount == 0
                 ? $"The audit log of {log} has no sealed entries yet; checked with key {key.KeyId}."
                 : string.Create(CultureInfo.InvariantCulture,
-                    $"The audit log of {log}: {verification.EntryCount} entries, up to sequence {verification.LastSequence}; checked with key {key.KeyId}."),
+                    $"The audit log of {log}: {Entries(verification.EntryCount)}, up to sequence {verification.LastSequence}; checked with key {key.KeyId}."),
             checkpoint is null
                 ? "The node has signed no checkpoint yet: the chain can be checked, but nothing signed vouches for it."
                 : string.Create(CultureInfo.InvariantCulture,
-                    $"Latest checkpoint: {checkpoint.Size} entries, signed by {checkpoint.NodeCode} at {Time(checkpoint.At)} with key {checkpoint.KeyId}."),
+                    $"Latest checkpoint: {Entries(checkpoint.Size)}, signed by {checkpoint.NodeCode} at {Time(checkpoint.At)} with key {checkpoint.KeyId}."),
         };
         lines.AddRange(verification.Findings.Select(f => f.Message));
         lines.Add(Verdict(verification, checkpoint is not null, payloadsChecked));
@@ -60,6 +60,8 @@ public static class AuditReport
             ? string.Create(CultureInfo.InvariantCulture, $"{TamperedPrefix} the first bad entry is sequence {first}.")
             : $"{TamperedPrefix} the checkpoint was not signed by this key.";
     }
+
+    private static string Entries(long count) => count == 1 ? "1 entry" : string.Create(CultureInfo.InvariantCulture, $"{count} entries");
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
