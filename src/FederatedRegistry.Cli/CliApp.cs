@@ -109,6 +109,9 @@ internal static class CliApp
         root.Options.Add(globals.Output);
         root.Subcommands.Add(SystemsCommands.Build(globals, output, errors));
         root.Subcommands.Add(IncidentsCommands.Build(globals, output, errors));
+        root.Subcommands.Add(AdvisoriesCommands.Build(globals, output, errors));
+        root.Subcommands.Add(PolicyCommands.Build(globals, output, errors));
+        root.Subcommands.Add(AuditCommands.Build(globals, output, errors));
         root.Subcommands.Add(FederationCommands.Build(globals, output, errors));
         root.Subcommands.Add(ImportCommand.Build(globals, output, errors));
 

@@ -17,16 +17,22 @@ internal static class ExitCodes
     /// <summary>A node did not accept the token, or the token's role may not do this.</summary>
     public const int Unauthorized = 4;
 
+    /// <summary>audit verify: the log is not intact (an entry altered, removed or reordered), or not signed by the key given.</summary>
+    public const int NotIntact = 5;
+
     /// <summary>Interrupted (Ctrl+C); what was done is reported, and a rerun continues.</summary>
     public const int Interrupted = 130;
 
     public const string Help = """
         Exit codes:
           0    everything succeeded
-          1    a node refused or a row was rejected (the others may have succeeded)
-          2    bad usage or input file: nothing was sent
+          1    a node refused (a version conflict, an illegal transition, a field it
+               rejects) or a row was rejected (the others may have succeeded)
+          2    bad usage or input file (a manifest, an advisory, a policy that breaks
+               the node's rules): nothing was sent
           3    a node could not be reached
           4    a node did not accept the token, or the token's role may not do this
+          5    audit verify: the log is not intact, or not signed by the key given
           130  interrupted; what was done is reported, and a rerun continues
         When nodes fail differently, the highest code is returned.
         """;

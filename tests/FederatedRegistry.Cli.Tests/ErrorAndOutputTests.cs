@@ -53,6 +53,18 @@ public sealed class ErrorTranslationTests
         Assert.Contains("TLS handshake failed", error.Sentence);
     }
 
+    [Fact]
+    public void Conflict_WhoseMessageSaysHowToRetry_SaysItOnce()
+    {
+        var conflict = new RpcException(new Grpc.Core.Status(StatusCode.Aborted,
+            "Version conflict: the request expected version 1 but the current version is 2; read it again and retry."));
+
+        var error = ErrorTranslator.Translate(conflict, Node);
+
+        Assert.Equal(ExitCodes.SomeFailed, error.ExitCode);
+        Assert.Equal($"{Node}: Version conflict: the request expected version 1 but the current version is 2; read it again and retry.", error.Sentence);
+    }
+
     [Theory]
     [InlineData(StatusCode.Unauthenticated)]
     [InlineData(StatusCode.PermissionDenied)]

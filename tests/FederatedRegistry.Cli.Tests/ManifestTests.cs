@@ -176,4 +176,63 @@ public sealed class ManifestTests
         Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.Empty(r.Problems));
     }
+
+    [Fact]
+    public void ExamplePolicyYaml_IsValid_AndTheSamePolicyAsTheAnnotatedJson()
+    {
+        var fromYaml = PolicyFile.Read(Example("policy.yaml"), "policy.yaml", nodeCode: "KE");
+        var fromJson = PolicyFile.Read(Example("policy.json"), "policy.json", nodeCode: "KE");
+
+        Assert.Equal(Canonical(fromJson), Canonical(fromYaml));
+    }
+
+    [Fact]
+    public void PolicyFile_BreakingTheNodesRules_NamesEachFieldByItsPath()
+    {
+        var yaml = """
+            version: 1
+            node_code: KE
+            grants:
+              - audience: observers
+                datasets:
+                  systems:
+                    summary: { dimensions: [risk_tier, colour], min_count: 0 }
+            """;
+
+        var e = Assert.Throws<ManifestException>(() => PolicyFile.Read(yaml, "policy.yaml"));
+
+        Assert.Contains(e.Problems, p => p.Field == "grants[0].datasets.systems.summary.dimensions[1]" && p.Rule.StartsWith("'colour' is not a dimension of systems", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Field == "grants[0].datasets.systems.summary.min_count" && p.Rule == "must be at least 1");
+    }
+
+    [Fact]
+    public void PolicyFile_ForAnotherNode_NamesNodeCode()
+    {
+        var e = Assert.Throws<ManifestException>(() => PolicyFile.Read(Example("policy.yaml"), "policy.yaml", nodeCode: "FR"));
+
+        Assert.Equal("node_code: must be FR, the code of this node", Assert.Single(e.Problems).ToString());
+    }
+
+    [Fact]
+    public void ExampleAdvisory_ReadsEveryField()
+    {
+        var request = AdvisoryManifest.Parse(Example("advisory.yaml"), "advisory.yaml");
+
+        Assert.StartsWith("Triage models under-prioritise", request.Title);
+        Assert.Equal([Category.Health], request.Categories);
+        Assert.Equal(2, request.Mitigations.Count);
+        Assert.NotEmpty(request.LessonsLearned);
+    }
+
+    [Fact]
+    public void Advisory_WithoutCategoriesOrSummary_NamesBothAndIsNotSent()
+    {
+        var e = Assert.Throws<ManifestException>(() => AdvisoryManifest.Parse("title: Something\nmitigations: [one]\n", "advisory.yaml"));
+
+        Assert.Contains(e.Problems, p => p.Field == "summary" && p.Rule == "is required");
+        Assert.Contains(e.Problems, p => p.Field == "categories" && p.Rule.StartsWith("is required", StringComparison.Ordinal));
+    }
+
+    private static string Canonical(string json) =>
+        FederatedRegistry.Domain.Sharing.SharingPolicyDocument.Write(FederatedRegistry.Domain.Sharing.SharingPolicyDocument.Parse(json).Value!);
 }

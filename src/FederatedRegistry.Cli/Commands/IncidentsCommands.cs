@@ -7,7 +7,7 @@ using FederatedRegistry.Contracts.V1;
 
 namespace FederatedRegistry.Cli.Commands;
 
-/// <summary>fedreg incidents report | list.</summary>
+/// <summary>fedreg incidents report | list | transition.</summary>
 internal static class IncidentsCommands
 {
     public static Command Build(GlobalOptions globals, TextWriter output, TextWriter errors)
@@ -15,6 +15,7 @@ internal static class IncidentsCommands
         var incidents = new Command("incidents", "Incident reports.");
         incidents.Subcommands.Add(Report(globals, output, errors));
         incidents.Subcommands.Add(List(globals, output, errors));
+        incidents.Subcommands.Add(Transition(globals, output, errors));
         return incidents;
     }
 
@@ -94,6 +95,49 @@ internal static class IncidentsCommands
                      i.ReportingDeadline?.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture) ?? "-", i.Overdue ? "yes" : "no", i.Title]));
             }
             return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Transition(GlobalOptions globals, TextWriter output, TextWriter errors)
+    {
+        var id = new Argument<string>("id") { Description = "The incident id, e.g. KE-INC-...." };
+        var to = new Option<string>("--to")
+        {
+            Description = $"The next status: one step along {string.Join(", ", Enum.GetValues<IncidentStatus>().Skip(1).Select(ProtoEnums.Display))}, " +
+                "or closed from any status.",
+            Required = true,
+            HelpName = "STATUS",
+        };
+        var note = new Option<string?>("--note") { Description = "Why, kept in the incident's history." };
+        var expected = new Option<int>("--expected-version") { Description = "Refuse if the incident changed since this version (0: whatever is current)." };
+        var command = new Command("transition", "The authority moves an incident along its lifecycle; an illegal step is refused with the steps allowed now.")
+        {
+            id, to, note, expected,
+        };
+        CliApp.SetAction(command, globals, output, errors, async (parse, context, cancellationToken) =>
+        {
+            var request = new TransitionIncidentRequest
+            {
+                Id = parse.GetValue(id)!,
+                To = CliApp.ParseEnum<IncidentStatus>(parse.GetValue(to), "--to"),
+                Note = parse.GetValue(note) ?? "",
+                ExpectedVersion = parse.GetValue(expected),
+            };
+            using var node = context.Connect(context.Settings.RequireOneNode());
+            var (incident, code) = await context.CallAsync(node, n => n.Client.TransitionIncidentAsync(request, n.Call(cancellationToken)).ResponseAsync);
+            if (incident is not null)
+            {
+                if (context.Output.Format == OutputFormat.Json)
+                {
+                    context.Output.Json(CliOutput.ToJson(incident));
+                }
+                else
+                {
+                    context.Output.Out.WriteLine($"{incident.Id} is now {ProtoEnums.Display(incident.Status)} (version {incident.Version}){(incident.Overdue ? ", OVERDUE" : "")}.");
+                }
+            }
+            return code;
         });
         return command;
     }

@@ -1,19 +1,22 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FederatedRegistry.Cli.Errors;
 using FederatedRegistry.Cli.Manifests;
 using FederatedRegistry.Cli.Output;
 using FederatedRegistry.Contracts.V1;
+using Grpc.Core;
 
 namespace FederatedRegistry.Cli.Commands;
 
-/// <summary>fedreg systems register | show | list | decide.</summary>
+/// <summary>fedreg systems register | update | show | list | decide.</summary>
 internal static class SystemsCommands
 {
     public static Command Build(GlobalOptions globals, TextWriter output, TextWriter errors)
     {
         var systems = new Command("systems", "AI system registrations.");
         systems.Subcommands.Add(Register(globals, output, errors));
+        systems.Subcommands.Add(Update(globals, output, errors));
         systems.Subcommands.Add(Show(globals, output, errors));
         systems.Subcommands.Add(List(globals, output, errors));
         systems.Subcommands.Add(Decide(globals, output, errors));
@@ -59,6 +62,81 @@ internal static class SystemsCommands
                 }
             }
             return ExitCodes.Combine(outcomes.Select(o => o.ExitCode));
+        });
+        return command;
+    }
+
+    private static Command Update(GlobalOptions globals, TextWriter output, TextWriter errors)
+    {
+        var id = new Argument<string>("id") { Description = "The registration id, e.g. KE-SYS-...." };
+        var file = new Argument<string>("manifest")
+        {
+            Description = "The product manifest with the new details, YAML or JSON: the file that registered it (examples/product.yaml) serves; " +
+                "its product_id must be the registration's, and provider and submit are not used.",
+        };
+        var version = new Option<int?>("--version", "--expected-version")
+        {
+            Description = "The version you last read (state_version in 'systems show'); the update is refused as a conflict if the registration " +
+                "changed since. Default: the current version, read just before.",
+            HelpName = "N",
+        };
+        var submit = new Option<bool>("--submit")
+        {
+            Description = "Also submit it for review: a draft, or a rejected or withdrawn registration (which an update reopens as a draft).",
+        };
+        var command = new Command("update", "Replaces the provider-supplied details of one registration; every update is a new version.") { id, file, version, submit };
+        CliApp.SetAction(command, globals, output, errors, async (parse, context, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            var systemId = parse.GetValue(id)!;
+            var manifest = ProductManifest.Parse(CliApp.ReadInput(path), path, requireProvider: false);
+            var expected = parse.GetValue(version);
+            if (expected < 1)
+            {
+                throw new Connection.UsageException("--version must be a version number (1 or more), as 'fedreg systems show' prints it.");
+            }
+            using var node = context.Connect(context.Settings.RequireOneNode());
+            if (expected is null)
+            {
+                var (current, readCode) = await context.CallAsync(node, n => n.Client.GetSystemAsync(new GetSystemRequest { Id = systemId }, n.Call(cancellationToken)).ResponseAsync);
+                if (current is null)
+                {
+                    return readCode;
+                }
+                if (current.ProductId != manifest.ProductId)
+                {
+                    throw new Connection.UsageException(
+                        $"{path} describes the product {manifest.ProductId}, but {systemId} is the registration of {current.ProductId}; nothing was sent.");
+                }
+                expected = current.Version;
+            }
+
+            var request = new UpdateSystemRequest { Id = systemId, ExpectedVersion = expected.Value, Details = manifest.Details.Clone(), Submit = parse.GetValue(submit) };
+            AiSystem updated;
+            try
+            {
+                updated = await node.Client.UpdateSystemAsync(request, node.Call(cancellationToken));
+            }
+            catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+            {
+                var error = ErrorTranslator.Translate(e, node.Name);
+                context.Output.Error(error);
+                if (e.StatusCode == StatusCode.Aborted)
+                {
+                    context.Output.Errors.WriteLine(
+                        $"{systemId} changed since version {expected}: see it with 'fedreg systems show {systemId}', then update again (without --version the current version is read first).");
+                }
+                return error.ExitCode;
+            }
+            if (context.Output.Format == OutputFormat.Json)
+            {
+                context.Output.Json(CliOutput.ToJson(updated));
+            }
+            else
+            {
+                context.Output.Out.WriteLine($"{updated.Id} updated: version {updated.Version}, {ProtoEnums.Display(updated.Status)}.");
+            }
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -11,23 +11,29 @@ namespace FederatedRegistry.Cli.Manifests;
 /// </summary>
 internal sealed record ProductManifest(string ProductId, string? ProviderSlug, string? ProviderId, bool Submit, SystemDetails Details)
 {
-    public static ProductManifest Parse(string text, string source) =>
-        Read(ManifestDocument.RequireMapping(ManifestDocument.Load(text, source), source), "", source);
+    /// <param name="text">The file's text.</param>
+    /// <param name="source">The file's name, for messages.</param>
+    /// <param name="requireProvider">
+    /// False for an update, which keeps the registration's provider: the same file that registered the product may be
+    /// used, but one without a provider serves too.
+    /// </param>
+    public static ProductManifest Parse(string text, string source, bool requireProvider = true) =>
+        Read(ManifestDocument.RequireMapping(ManifestDocument.Load(text, source), source), "", source, requireProvider);
 
     /// <summary>Reads one manifest; problems are named under <paramref name="path"/> (empty for a file, "" or a row's own).</summary>
-    public static ProductManifest Read(YamlMappingNode node, string path, string source)
+    public static ProductManifest Read(YamlMappingNode node, string path, string source, bool requireProvider = true)
     {
         var problems = new List<FieldProblem>();
-        var manifest = Read(new FieldReader(node, path, problems));
+        var manifest = Read(new FieldReader(node, path, problems), requireProvider);
         return problems.Count > 0 ? throw new ManifestException(source, problems) : manifest!;
     }
 
-    private static ProductManifest? Read(FieldReader r)
+    private static ProductManifest? Read(FieldReader r, bool requireProvider)
     {
         var productId = r.String("product_id", required: true);
         var slug = r.String("provider");
         var providerId = r.String("provider_id");
-        if (slug is null && providerId is null)
+        if (slug is null && providerId is null && requireProvider)
         {
             r.Problem("provider", "is required: the provider's slug (acme-health), or provider_id for one node's provider (KE-PRV-acme-health)");
         }

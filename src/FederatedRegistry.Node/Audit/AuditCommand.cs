@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using FederatedRegistry.Domain.Audit;
-using FederatedRegistry.Domain.Signing;
+using FederatedRegistry.Federation;
 using Google.Protobuf;
 using V1 = FederatedRegistry.Contracts.V1;
 
@@ -23,7 +21,7 @@ internal static class AuditCommand
     public const int Tampered = 1;
     public const int Unusable = 2;
 
-    private const int DefaultPageSize = 1000;
+    private const int DefaultPageSize = AuditLogCheck.MaxPageSize;
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
     /// <param name="args">The arguments after <c>audit</c>.</param>
@@ -82,19 +80,14 @@ internal static class AuditCommand
             await error.WriteLineAsync($"--node '{nodeText}' is not an http(s) address such as http://127.0.0.1:5080.");
             return Unusable;
         }
-        if (pageSize is < 1 or > 1000)
+        if (pageSize is < 1 or > AuditLogCheck.MaxPageSize)
         {
-            await error.WriteLineAsync($"--page-size {pageSize} must be between 1 and 1000.");
+            await error.WriteLineAsync($"--page-size {pageSize} must be between 1 and {AuditLogCheck.MaxPageSize}.");
             return Unusable;
         }
-        NodePublicKey key;
-        try
+        if (AuditLogCheck.ReadPublicKey(keyText, out var problem) is not { } key)
         {
-            key = NodePublicKey.Parse(File.Exists(keyText) ? await File.ReadAllTextAsync(keyText, ct) : keyText);
-        }
-        catch (CryptographicException e)
-        {
-            await error.WriteLineAsync($"--public-key is not an ECDSA P-256 public key (PEM, base64 SubjectPublicKeyInfo, or a file holding one): {e.Message}");
+            await error.WriteLineAsync(problem);
             return Unusable;
         }
 
@@ -108,13 +101,13 @@ internal static class AuditCommand
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        AuditCheckpoint? checkpoint;
-        List<(AuditEntry Entry, string Payload)> entries;
+        AuditLogCheckResult check;
         try
         {
-            // The checkpoint first: every entry it covers is sealed before the entries are read.
-            checkpoint = await ReadCheckpointAsync(http, ct);
-            entries = await ReadEntriesAsync(http, pageSize, payloads, ct);
+            check = await AuditLogCheck.RunAsync(
+                cancel => ReadCheckpointAsync(http, cancel),
+                (from, withPayloads, cancel) => ReadPageAsync(http, from, pageSize, withPayloads, cancel),
+                key, payloads, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidProtocolBufferException or InvalidJsonException or UnreadableAnswerException)
         {
@@ -124,65 +117,24 @@ internal static class AuditCommand
             return Unusable;
         }
 
-        var result = AuditVerifier.Verify(entries.Select(e => e.Entry), checkpoint is null ? [] : [checkpoint], key);
-        if (payloads)
+        foreach (var line in check.Lines(nodeUri.ToString(), key))
         {
-            result = result.With(AuditVerifier.VerifyPayloads(entries));
+            await output.WriteLineAsync(line);
         }
-        await output.WriteLineAsync(entries.Count == 0
-            ? $"The audit log of {nodeUri} has no sealed entries yet; checked with key {key.KeyId}."
-            : $"The audit log of {nodeUri}: {entries.Count} entries, up to sequence {result.LastSequence}; checked with key {key.KeyId}.");
-        await output.WriteLineAsync(checkpoint is null
-            ? "The node has signed no checkpoint yet: the chain can be checked, but nothing signed vouches for it."
-            : $"Latest checkpoint: {checkpoint.Size} entries, signed by {checkpoint.NodeCode} at {Time(checkpoint.At)} with key {checkpoint.KeyId}.");
-        foreach (var finding in result.Findings)
-        {
-            await output.WriteLineAsync(finding.Message);
-        }
-        if (result.IsIntact)
-        {
-            await output.WriteLineAsync((checkpoint is null
-                ? "Intact: every entry follows the one before it, unaltered"
-                : "Intact: every entry follows the one before it, unaltered, and the log leads to the head the node signed")
-                + (payloads ? "; every payload matches its hash." : "."));
-            return Intact;
-        }
-        await output.WriteLineAsync(result.FirstBadSequence is { } first
-            ? $"Tampered: the first bad entry is sequence {first}."
-            : "Tampered: the checkpoint was not signed by this key.");
-        return Tampered;
+        return check.Verification.IsIntact ? Intact : Tampered;
     }
 
-    private static async Task<AuditCheckpoint?> ReadCheckpointAsync(HttpClient http, CancellationToken ct)
+    private static async Task<V1.AuditCheckpoint?> ReadCheckpointAsync(HttpClient http, CancellationToken ct)
     {
         using var response = await http.GetAsync("/v1/audit/checkpoints/latest", ct);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        var checkpoint = Parser.Parse<V1.AuditCheckpoint>(await ReadAsync(response, ct));
-        return new AuditCheckpoint(checkpoint.NodeCode, checkpoint.Size, [.. checkpoint.HeadHash.Span], checkpoint.At?.ToDateTimeOffset() ?? default,
-            checkpoint.KeyId, [.. checkpoint.Signature.Span]);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : Parser.Parse<V1.AuditCheckpoint>(await ReadAsync(response, ct));
     }
 
-    private static async Task<List<(AuditEntry Entry, string Payload)>> ReadEntriesAsync(HttpClient http, int pageSize, bool payloads, CancellationToken ct)
+    private static async Task<V1.ListAuditEntriesResponse> ReadPageAsync(HttpClient http, long from, int pageSize, bool payloads, CancellationToken ct)
     {
-        var entries = new List<(AuditEntry, string)>();
-        var from = 1L;
-        while (true)
-        {
-            var path = string.Create(CultureInfo.InvariantCulture, $"/v1/audit/entries?from={from}&limit={pageSize}{(payloads ? "&includePayloads=true" : "")}");
-            using var response = await http.GetAsync(path, ct);
-            var page = Parser.Parse<V1.ListAuditEntriesResponse>(await ReadAsync(response, ct));
-            entries.AddRange(page.Entries.Select(e => (new AuditEntry(
-                e.Sequence, e.At?.ToDateTimeOffset() ?? default, e.Actor, e.Action, e.Subject,
-                [.. e.PayloadHash.Span], [.. e.PreviousHash.Span], [.. e.EntryHash.Span]), e.Payload)));
-            if (page.NextFrom <= from)
-            {
-                return entries;
-            }
-            from = page.NextFrom;
-        }
+        var path = string.Create(CultureInfo.InvariantCulture, $"/v1/audit/entries?from={from}&limit={pageSize}{(payloads ? "&includePayloads=true" : "")}");
+        using var response = await http.GetAsync(path, ct);
+        return Parser.Parse<V1.ListAuditEntriesResponse>(await ReadAsync(response, ct));
     }
 
     private static async Task<string> ReadAsync(HttpResponseMessage response, CancellationToken ct)
@@ -197,8 +149,6 @@ internal static class AuditCommand
     }
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
-
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private sealed class UnreadableAnswerException(string message) : Exception(message);
 }

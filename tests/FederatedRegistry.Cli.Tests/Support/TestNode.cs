@@ -33,6 +33,9 @@ public sealed class TestNode : IAsyncDisposable
 
     public string Url => GrpcAddress.ToString().TrimEnd('/');
 
+    /// <summary>The node's embedded database, for tests that tamper with it as someone with access to the disk could.</summary>
+    public string DatabasePath => Path.Combine(_dataDirectory, "registry.db");
+
     /// <summary>A client for arranging and checking, with the authority's token.</summary>
     public Registry.RegistryClient Client { get; }
 
