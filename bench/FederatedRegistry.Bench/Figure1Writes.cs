@@ -25,6 +25,7 @@ public static class Figure1Writes
     private static async Task<IReadOnlyList<ResultRow>> PostgresAsync(BenchOptions options, CancellationToken ct)
     {
         Console.Error.WriteLine("figure 1 (PostgreSQL): starting a throwaway cluster and the node");
+        TraceBreakdown.Section("1 PostgreSQL");
         var database = await PostgresServer.CreateDatabaseAsync("bench_writes");
         // Room for every writer on both sides; the same limit for the node and the baseline.
         var connectionString = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = 2 * options.Concurrency }.ToString();
@@ -79,6 +80,7 @@ public static class Figure1Writes
     private static async Task<IReadOnlyList<ResultRow>> EmbeddedAsync(BenchOptions options, CancellationToken ct)
     {
         Console.Error.WriteLine("figure 1 (embedded SQLite): starting the node");
+        TraceBreakdown.Section("1 SQLite");
         await using var node = await InProcessBenchNode.StartAsync(BenchNodeSettings.Create(null), ct);
         var keys = await BenchSystems.RegisterAsync(node, options.Concurrency * BenchSystems.KeysPerWriter, ct);
         var payload = JsonFormatter.Default.Format(await node.Grpc.GetSystemAsync(new GetSystemRequest { Id = keys[0].Id }, cancellationToken: ct));

@@ -19,6 +19,7 @@ public static class Figure2Crud
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, CancellationToken ct)
     {
         Console.Error.WriteLine("figure 2 (PostgreSQL): starting a throwaway cluster, the node and the EF Core CRUD service");
+        TraceBreakdown.Section("2");
         var database = await PostgresServer.CreateDatabaseAsync("bench_crud");
         var connectionString = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = 2 * options.Concurrency }.ToString();
         try

@@ -12,9 +12,10 @@ public static class BenchProgram
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent writers (figure 1).", DefaultValueFactory = _ => 16 };
         var starts = new Option<int>("--starts") { Description = "Cold starts per side (figure 6).", DefaultValueFactory = _ => 5 };
         var output = new Option<FileInfo?>("--markdown") { Description = "Also write the table to this file." };
+        var breakdown = new Option<bool>("--breakdown") { Description = "Also print where the time went: every activity the node's libraries emit (SQL, gRPC, grain calls), counted and timed." };
         var root = new RootCommand("FederatedRegistry benchmarks: the node against baselines timed in the same run.")
         {
-            figure, duration, rounds, concurrency, starts, output,
+            figure, duration, rounds, concurrency, starts, output, breakdown,
         };
         root.SetAction(async (result, ct) =>
         {
@@ -35,6 +36,7 @@ public static class BenchProgram
             }
 
             Console.Error.WriteLine($"figures {string.Join(",", options.Figures)}; {options.Rounds} rounds x {options.Duration.TotalSeconds:F1} s per side; concurrency {options.Concurrency}; {Environment.ProcessorCount} cores");
+            using var trace = result.GetValue(breakdown) ? new TraceBreakdown() : null;
             var loadBefore = Machine.LoadAverage();
             var rows = new List<ResultRow>();
             if (options.Figures.Contains(1))
@@ -53,6 +55,11 @@ public static class BenchProgram
             Console.Out.WriteLine(machine);
             Console.Out.WriteLine();
             Results.Print(rows, Console.Out);
+            if (trace is not null)
+            {
+                Console.Out.WriteLine();
+                trace.Print(Console.Out);
+            }
             if (result.GetValue(output) is { } file)
             {
                 await using var writer = file.CreateText();
