@@ -28,6 +28,9 @@ public sealed class BenchNodeSettings
 
     public Uri GrpcAddress => new(Values["Kestrel:Endpoints:Grpc:Url"]!);
 
+    /// <summary>The issuer's key, for a baseline service that trusts the same issuer as the node.</summary>
+    public static Microsoft.IdentityModel.Tokens.SecurityKey SigningKey() => new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(Key);
+
     public static string AuthorityToken() =>
         DevelopmentTokens.Mint(Key, Issuer, Audience, "bench-authority", Roles.Authority, null, TimeSpan.FromHours(4), DateTimeOffset.UtcNow);
 
@@ -84,6 +87,7 @@ public sealed class InProcessBenchNode : IAsyncDisposable
     private InProcessBenchNode(WebApplication app, BenchNodeSettings settings)
     {
         _app = app;
+        HttpAddress = settings.HttpAddress;
         var token = BenchNodeSettings.AuthorityToken();
         _http = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -92,6 +96,9 @@ public sealed class InProcessBenchNode : IAsyncDisposable
     }
 
     public GrpcChannel Channel { get; }
+
+    /// <summary>The node's HTTP/1.1 endpoint (JSON transcoding, health, dashboard).</summary>
+    public Uri HttpAddress { get; }
 
     public Registry.RegistryClient Grpc { get; }
 

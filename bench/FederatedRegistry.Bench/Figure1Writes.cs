@@ -14,10 +14,6 @@ namespace FederatedRegistry.Bench;
 /// </summary>
 public static class Figure1Writes
 {
-    // Each writer cycles over keys of its own, so no two writers contend for one row (or one grain) and every
-    // update carries the version it last saw, as a well-behaved client does.
-    private const int KeysPerWriter = 16;
-
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, CancellationToken ct)
     {
         var rows = new List<ResultRow>();
@@ -29,13 +25,14 @@ public static class Figure1Writes
     private static async Task<IReadOnlyList<ResultRow>> PostgresAsync(BenchOptions options, CancellationToken ct)
     {
         Console.Error.WriteLine("figure 1 (PostgreSQL): starting a throwaway cluster and the node");
+        TraceBreakdown.Section("1 PostgreSQL");
         var database = await PostgresServer.CreateDatabaseAsync("bench_writes");
         // Room for every writer on both sides; the same limit for the node and the baseline.
         var connectionString = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = 2 * options.Concurrency }.ToString();
         try
         {
             await using var node = await InProcessBenchNode.StartAsync(BenchNodeSettings.Create(connectionString), ct);
-            var keys = await RegisterAsync(node, options.Concurrency * KeysPerWriter, ct);
+            var keys = await BenchSystems.RegisterAsync(node, options.Concurrency * BenchSystems.KeysPerWriter, ct);
             var payload = JsonFormatter.Default.Format(await node.Grpc.GetSystemAsync(new GetSystemRequest { Id = keys[0].Id }, cancellationToken: ct));
 
             await using var raw = NpgsqlDataSource.Create(connectionString);
@@ -59,7 +56,7 @@ public static class Figure1Writes
                 "node gRPC UpdateSystem", NodeUpdate(node, keys),
                 "raw Npgsql UPDATE", async (worker, token) =>
                 {
-                    var k = NextKey(worker, keys.Length);
+                    var k = BenchSystems.NextKey(worker, keys.Length);
                     var version = rawVersions[k];
                     await using var update = raw.CreateCommand(
                         "UPDATE bench_raw_registration SET payload = $1::jsonb, version = $3 + 1, updated_at = now() WHERE id = $2 AND version = $3");
@@ -83,8 +80,9 @@ public static class Figure1Writes
     private static async Task<IReadOnlyList<ResultRow>> EmbeddedAsync(BenchOptions options, CancellationToken ct)
     {
         Console.Error.WriteLine("figure 1 (embedded SQLite): starting the node");
+        TraceBreakdown.Section("1 SQLite");
         await using var node = await InProcessBenchNode.StartAsync(BenchNodeSettings.Create(null), ct);
-        var keys = await RegisterAsync(node, options.Concurrency * KeysPerWriter, ct);
+        var keys = await BenchSystems.RegisterAsync(node, options.Concurrency * BenchSystems.KeysPerWriter, ct);
         var payload = JsonFormatter.Default.Format(await node.Grpc.GetSystemAsync(new GetSystemRequest { Id = keys[0].Id }, cancellationToken: ct));
 
         // The node's own connection settings (WAL, synchronous=FULL, busy timeout), on a file of its own beside it.
@@ -111,7 +109,7 @@ public static class Figure1Writes
             "node gRPC UpdateSystem", NodeUpdate(node, keys),
             "raw Microsoft.Data.Sqlite UPDATE", async (worker, token) =>
             {
-                var k = NextKey(worker, keys.Length);
+                var k = BenchSystems.NextKey(worker, keys.Length);
                 var version = rawVersions[k];
                 await using var connection = new SqliteConnection(connectionString);
                 await connection.OpenAsync(token);
@@ -137,19 +135,12 @@ public static class Figure1Writes
         return [.. Rows("1 SQLite", api, baseline), .. Diagnostics("1 SQLite", readsBefore, await ReadsAsync(node, keys, options, ct), api)];
     }
 
-    private sealed class Key(string id, int version)
+    private static Load.Operation NodeUpdate(InProcessBenchNode node, BenchSystems.Key[] keys)
     {
-        public string Id { get; } = id;
-
-        public int Version { get; set; } = version;
-    }
-
-    private static Load.Operation NodeUpdate(InProcessBenchNode node, Key[] keys)
-    {
-        var details = Details();
+        var details = BenchSystems.Details();
         return async (worker, ct) =>
         {
-            var key = keys[NextKey(worker, keys.Length)];
+            var key = keys[BenchSystems.NextKey(worker, keys.Length)];
             var updated = await node.Grpc.UpdateSystemAsync(
                 new UpdateSystemRequest { Id = key.Id, ExpectedVersion = key.Version, Details = details },
                 deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct);
@@ -157,22 +148,12 @@ public static class Figure1Writes
         };
     }
 
-    // Worker w owns keys w, w + n, w + 2n, ... (n writers), visited in turn; the cursor is the worker's alone.
-    private static readonly int[] Cursors = new int[1024];
-
-    private static int NextKey(int worker, int keyCount)
-    {
-        var writers = keyCount / KeysPerWriter;
-        var turn = Cursors[worker]++ % KeysPerWriter;
-        return worker + turn * writers;
-    }
-
     // Not a target: the same gRPC path, authentication and grain, without the store. It tells a slow write path
     // (store, read model, audit) apart from a slow API or grain layer; measured before the writes and after them, so
     // that what the writes leave behind (grown state, a busy database) shows as a difference.
-    private static Task<Measured> ReadsAsync(InProcessBenchNode node, Key[] keys, BenchOptions options, CancellationToken ct) =>
+    private static Task<Measured> ReadsAsync(InProcessBenchNode node, BenchSystems.Key[] keys, BenchOptions options, CancellationToken ct) =>
         Load.RunAsync("node gRPC GetSystem", options.Concurrency, options.Duration, async (worker, token) =>
-            await node.Grpc.GetSystemAsync(new GetSystemRequest { Id = keys[NextKey(worker, keys.Length)].Id },
+            await node.Grpc.GetSystemAsync(new GetSystemRequest { Id = keys[BenchSystems.NextKey(worker, keys.Length)].Id },
                 deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: token), ct);
 
     private static ResultRow[] Diagnostics(string figure, Measured before, Measured after, Measured writes) =>
@@ -182,52 +163,6 @@ public static class Figure1Writes
         new ResultRow(figure, "diagnostic: node GetSystem after the writes (baseline: node UpdateSystem)", after.PerSecond, writes.PerSecond, "/s", "—", null,
             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"read p50 {after.P50Ms:F1} ms, p99 {after.P99Ms:F1} ms")),
     ];
-
-    private static async Task<Key[]> RegisterAsync(InProcessBenchNode node, int count, CancellationToken ct)
-    {
-        var provider = await node.Grpc.CreateProviderAsync(new CreateProviderRequest
-        {
-            Slug = "bench-" + Guid.NewGuid().ToString("N")[..12],
-            Name = "Bench Analytics Ltd",
-            Country = "KE",
-            ContactEmail = "bench@bench-analytics.example",
-            Website = "https://bench-analytics.example",
-        }, cancellationToken: ct);
-        var keys = new Key[count];
-        var details = Details();
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
-        {
-            var system = await node.Grpc.RegisterSystemAsync(new RegisterSystemRequest
-            {
-                ProductId = $"{Guid.NewGuid():N}.example/bench-{i}",
-                ProviderId = provider.Id,
-                Submit = false,
-                Details = details,
-            }, cancellationToken: token);
-            keys[i] = new Key(system.Id, system.Version);
-        });
-        return keys;
-    }
-
-    private static SystemDetails Details() => new()
-    {
-        Name = "TriageAssist",
-        Version = "2.1.0",
-        IntendedPurpose = "Suggests an urgency level for patients arriving at emergency departments.",
-        Category = Category.Health,
-        ProposedRiskTier = RiskTier.High,
-        Assessment = new Assessment
-        {
-            ConformityEvidence = "Retrospective validation on 48,000 triage episodes.",
-            BiasEvaluation = "Compared across sex, age band and county.",
-            HumanOversight = "Every suggestion is confirmed or overridden by a triage nurse.",
-            Explainability = "Shows the three observations that weighed most.",
-            DataGovernance = "Pseudonymised records under a data-sharing agreement.",
-        },
-        Markets = { "KE", "TZ" },
-        DeploymentStatus = DeploymentStatus.Pilot,
-        ContactEmail = "triage-assist@bench-analytics.example",
-    };
 
     private static ResultRow[] Rows(string figure, Measured node, Measured baseline)
     {

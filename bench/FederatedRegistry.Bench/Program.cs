@@ -6,15 +6,16 @@ public static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        var figure = new Option<string>("--figure") { Description = "Figures to measure, comma-separated (implemented: 1, 6).", DefaultValueFactory = _ => "1,6" };
+        var figure = new Option<string>("--figure") { Description = "Figures to measure, comma-separated (implemented: 1, 2, 6).", DefaultValueFactory = _ => "1,2,6" };
         var duration = new Option<string>("--duration") { Description = "Length of one side of one round, e.g. 5s.", DefaultValueFactory = _ => "5s" };
         var rounds = new Option<int>("--rounds") { Description = "Alternated A/B rounds per comparison.", DefaultValueFactory = _ => 5 };
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent writers (figure 1).", DefaultValueFactory = _ => 16 };
         var starts = new Option<int>("--starts") { Description = "Cold starts per side (figure 6).", DefaultValueFactory = _ => 5 };
         var output = new Option<FileInfo?>("--markdown") { Description = "Also write the table to this file." };
+        var breakdown = new Option<bool>("--breakdown") { Description = "Also print where the time went: every activity the node's libraries emit (SQL, gRPC, grain calls), counted and timed." };
         var root = new RootCommand("FederatedRegistry benchmarks: the node against baselines timed in the same run.")
         {
-            figure, duration, rounds, concurrency, starts, output,
+            figure, duration, rounds, concurrency, starts, output, breakdown,
         };
         root.SetAction(async (result, ct) =>
         {
@@ -35,11 +36,16 @@ public static class BenchProgram
             }
 
             Console.Error.WriteLine($"figures {string.Join(",", options.Figures)}; {options.Rounds} rounds x {options.Duration.TotalSeconds:F1} s per side; concurrency {options.Concurrency}; {Environment.ProcessorCount} cores");
+            using var trace = result.GetValue(breakdown) ? new TraceBreakdown() : null;
             var loadBefore = Machine.LoadAverage();
             var rows = new List<ResultRow>();
             if (options.Figures.Contains(1))
             {
                 rows.AddRange(await Figure1Writes.RunAsync(options, ct));
+            }
+            if (options.Figures.Contains(2))
+            {
+                rows.AddRange(await Figure2Crud.RunAsync(options, ct));
             }
             if (options.Figures.Contains(6))
             {
@@ -49,6 +55,11 @@ public static class BenchProgram
             Console.Out.WriteLine(machine);
             Console.Out.WriteLine();
             Results.Print(rows, Console.Out);
+            if (trace is not null)
+            {
+                Console.Out.WriteLine();
+                trace.Print(Console.Out);
+            }
             if (result.GetValue(output) is { } file)
             {
                 await using var writer = file.CreateText();

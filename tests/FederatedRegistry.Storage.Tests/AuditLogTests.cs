@@ -130,21 +130,37 @@ public abstract class AuditLogTests<TDatabase>(TDatabase database) : IClassFixtu
     {
         var (index, log) = await NewIndexAndLogAsync();
         var row = TestRows.System();
-        var asked = new List<int>();
         Func<int, IReadOnlyList<AuditRecord>> audit(int version) => stored =>
-        {
-            asked.Add(stored);
-            return [.. Enumerable.Range(stored + 1, version - stored).Select(v => Record($"system:{row.Id}:v{v}"))];
-        };
+            [.. Enumerable.Range(stored + 1, version - stored).Select(v => Record($"system:{row.Id}:v{v}"))];
 
         await index.UpsertSystemAsync(row, audit(1));
-        await index.UpsertSystemAsync(row with { StateVersion = 3 }, audit(3));
+        var gap = await index.UpsertSystemAsync(row with { StateVersion = 3 }, audit(3));
         var unchanged = await index.UpsertSystemAsync(row with { StateVersion = 2 }, audit(2));
 
+        Assert.Equal(1, gap?.PreviousStateVersion);
         Assert.Null(unchanged);
-        Assert.Equal([0, 1], asked);
         Assert.Equal([$"system:{row.Id}:v1", $"system:{row.Id}:v2", $"system:{row.Id}:v3"],
             (await ReadSourceKeysAsync(log)));
+    }
+
+    [Fact]
+    public async Task UpsertWithAudit_OfEachNextVersion_StoresTheRowAndExactlyThatVersionsEntry()
+    {
+        var (index, log) = await NewIndexAndLogAsync();
+        var row = TestRows.System() with { Status = "draft" };
+        Func<int, IReadOnlyList<AuditRecord>> audit(int version) => stored =>
+            [.. Enumerable.Range(stored + 1, version - stored).Select(v => Record($"system:{row.Id}:v{v}"))];
+
+        await index.UpsertSystemAsync(row, audit(1));
+        var second = await index.UpsertSystemAsync(row with { StateVersion = 2, Name = "Renamed" }, audit(2));
+        var third = await index.UpsertSystemAsync(row with { StateVersion = 3, Name = "Renamed", Status = "submitted" }, audit(3));
+
+        Assert.Equal((1, 2), (second?.PreviousStateVersion, second?.StateVersion));
+        Assert.Empty(second!.Deltas);
+        Assert.Equal(["status/draft:-1", "status/submitted:1"], third!.Deltas.Select(d => $"{d.Dimension}/{d.Value}:{d.Delta}"));
+        var stored = await index.GetSystemAsync(row.Id);
+        Assert.Equal((3, "Renamed", "submitted"), (stored!.StateVersion, stored.Name, stored.Status));
+        Assert.Equal([$"system:{row.Id}:v1", $"system:{row.Id}:v2", $"system:{row.Id}:v3"], await ReadSourceKeysAsync(log));
     }
 
     [Fact]

@@ -237,28 +237,9 @@ internal static class AuditSql
         }
         if (provider == StorageProvider.Postgres)
         {
-            // One round trip; WITH ORDINALITY keeps the ids in the order given.
-            await using var batch = new NpgsqlCommand(
-                """
-                INSERT INTO audit_entries (source_key, at, actor, action, subject, payload, payload_hash)
-                SELECT r.source_key, r.at, r.actor, r.action, r.subject, r.payload, r.payload_hash
-                FROM unnest(@source_keys, @ats, @actors, @actions, @subjects, @payloads, @payload_hashes)
-                     WITH ORDINALITY AS r(source_key, at, actor, action, subject, payload, payload_hash, n)
-                ORDER BY r.n
-                ON CONFLICT (source_key) DO NOTHING
-                """,
-                (NpgsqlConnection)connection,
-                (NpgsqlTransaction?)transaction);
-            batch.Parameters.Add(Array("source_keys", NpgsqlDbType.Text, records.Select(r => r.SourceKey)));
-            batch.Parameters.Add(new NpgsqlParameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-            {
-                Value = records.Select(r => Truncate(r.At).UtcDateTime).ToArray(),
-            });
-            batch.Parameters.Add(Array("actors", NpgsqlDbType.Text, records.Select(r => r.Actor)));
-            batch.Parameters.Add(Array("actions", NpgsqlDbType.Text, records.Select(r => r.Action)));
-            batch.Parameters.Add(Array("subjects", NpgsqlDbType.Text, records.Select(r => r.Subject)));
-            batch.Parameters.Add(Array("payloads", NpgsqlDbType.Text, records.Select(r => r.Payload)));
-            batch.Parameters.Add(Array("payload_hashes", NpgsqlDbType.Text, records.Select(r => r.PayloadHash)));
+            // One round trip for all records.
+            await using var batch = new NpgsqlCommand(PostgresInsert(condition: null), (NpgsqlConnection)connection, (NpgsqlTransaction?)transaction);
+            AddPostgresParameters(batch, records);
             await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return;
         }
@@ -288,6 +269,40 @@ internal static class AuditSql
             payloadHash.Value = record.PayloadHash;
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL's insert of the records bound by <see cref="AddPostgresParameters"/>: one statement, in the order
+    /// given (WITH ORDINALITY), each source key at most once; only when <paramref name="condition"/> holds, if given,
+    /// so that an upsert can make its entries depend on its own update in the same statement.
+    /// </summary>
+    public static string PostgresInsert(string? condition) => $"""
+        INSERT INTO audit_entries (source_key, at, actor, action, subject, payload, payload_hash)
+        SELECT r.source_key, r.at, r.actor, r.action, r.subject, r.payload, r.payload_hash
+        FROM unnest(@audit_source_keys, @audit_ats, @audit_actors, @audit_actions, @audit_subjects, @audit_payloads, @audit_payload_hashes)
+             WITH ORDINALITY AS r(source_key, at, actor, action, subject, payload, payload_hash, n)
+        {(condition is null ? "" : "WHERE " + condition)}
+        ORDER BY r.n
+        ON CONFLICT (source_key) DO NOTHING
+        """;
+
+    public static void AddPostgresParameters(NpgsqlCommand command, IReadOnlyList<AuditRecord> records)
+    {
+        foreach (var record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record);
+            ArgumentException.ThrowIfNullOrEmpty(record.SourceKey, "records[].SourceKey");
+        }
+        command.Parameters.Add(Array("audit_source_keys", NpgsqlDbType.Text, records.Select(r => r.SourceKey)));
+        command.Parameters.Add(new NpgsqlParameter("audit_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+        {
+            Value = records.Select(r => Truncate(r.At).UtcDateTime).ToArray(),
+        });
+        command.Parameters.Add(Array("audit_actors", NpgsqlDbType.Text, records.Select(r => r.Actor)));
+        command.Parameters.Add(Array("audit_actions", NpgsqlDbType.Text, records.Select(r => r.Action)));
+        command.Parameters.Add(Array("audit_subjects", NpgsqlDbType.Text, records.Select(r => r.Subject)));
+        command.Parameters.Add(Array("audit_payloads", NpgsqlDbType.Text, records.Select(r => r.Payload)));
+        command.Parameters.Add(Array("audit_payload_hashes", NpgsqlDbType.Text, records.Select(r => r.PayloadHash)));
     }
 
     public static object TimeValue(StorageProvider provider, DateTimeOffset value) => provider == StorageProvider.Postgres

@@ -29,7 +29,9 @@ public interface IRegistryIndex
     /// <param name="row">The row.</param>
     /// <param name="audit">
     /// Given the state version the read model held (0 when it held none), the entries of the versions after it up to the
-    /// row's; called only when the row is applied.
+    /// row's. It may be asked first for the version just before the row's, before the stored one is known (so that the
+    /// common case takes one round trip), and then again for the stored version when that differs; only the entries of
+    /// the stored version's answer are kept, and only when the row is applied.
     /// </param>
     /// <param name="ct">Cancels the upsert.</param>
     Task<IndexChange?> UpsertSystemAsync(SystemRow row, Func<int, IReadOnlyList<AuditRecord>> audit, CancellationToken ct = default);
