@@ -1,4 +1,5 @@
 import { call, claims, signIn, signOut, token, ApiError } from "./api.js";
+import { canVerify, hex, verifyAuditLog } from "./audit.js";
 import { bar } from "./charts.js";
 
 const $ = (id) => document.getElementById(id);
@@ -185,33 +186,86 @@ async function loadPolicy() {
   body.replaceChildren(header, ...grants);
 }
 
-async function loadAudit() {
-  const list = $("audit-body");
-  try {
-    const checkpoint = await call("/v1/audit/checkpoints/latest");
-    const hash = checkpoint.headHash ? Array.from(atob(checkpoint.headHash), (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("") : "";
-    const entries = [["Last checkpoint", when(checkpoint.at)], ["Entries sealed", checkpoint.size], ["Head hash", hash], ["Signed by key", checkpoint.keyId]];
-    list.replaceChildren(...entries.flatMap(([k, v]) => {
-      const dt = document.createElement("dt");
-      dt.textContent = k;
-      const dd = document.createElement("dd");
-      dd.textContent = v ?? "";
-      return [dt, dd];
-    }));
-  } catch (e) {
+function definitions(list, pairs) {
+  list.replaceChildren(...pairs.flatMap(([k, v]) => {
+    const dt = document.createElement("dt");
+    dt.textContent = k;
     const dd = document.createElement("dd");
-    dd.textContent = e instanceof ApiError && e.status === 404 ? "No checkpoint signed yet." : e.message;
-    list.replaceChildren(dd);
-  }
+    dd.textContent = v ?? "";
+    return [dt, dd];
+  }));
 }
 
-async function loadNational() {
+function verdict(state, text) {
+  const p = $("audit-verdict");
+  p.dataset.state = state;
+  p.className = `verdict ${state}`;
+  p.textContent = text;
+}
+
+// Verified here, in the browser, with the key the node publishes: a row edited in the node's database shows as tampered
+// whatever the node's own code would say.
+async function loadAudit(node) {
+  $("audit-findings").replaceChildren();
+  if (!canVerify()) {
+    verdict("unverifiable", "Not verified: this browser offers no WebCrypto on a page served without HTTPS. Run fedreg-node audit verify instead.");
+    return;
+  }
+  verdict("verifying", "Verifying the audit log in this browser...");
+  const result = await verifyAuditLog(call, node, (n) => verdict("verifying", `Verifying the audit log in this browser: ${n} entries checked...`));
+  const checkpoint = result.checkpoint;
+  switch (result.state) {
+    case "intact":
+      verdict("intact", `Intact: all ${result.entries} entries are unaltered and chained, and the first ${checkpoint.size} lead to the head the node signed.`);
+      break;
+    case "no-checkpoint":
+      verdict("no-checkpoint", `No checkpoint yet: the ${result.entries} entries are chained, but nothing the node signed vouches for them.`);
+      break;
+    case "empty":
+      verdict("no-checkpoint", "No checkpoint yet: the log has no sealed entry.");
+      break;
+    default:
+      verdict("tampered", result.firstBad !== null
+        ? `Tampered at sequence ${result.firstBad}: the log does not verify from there on.`
+        : "Tampered: the latest checkpoint's signature does not verify with the node's key.");
+  }
+  const details = [["Entries verified", `${result.entries} (up to sequence ${result.last})`]];
+  if (checkpoint) {
+    details.push(["Last checkpoint", `${when(checkpoint.atText)}, ${checkpoint.size} entries`], ["Head hash", hex(checkpoint.headHash)]);
+  }
+  details.push(["Node key", `${result.keyId}${result.keyMatches ? "" : " (differs from the key id the node names)"}`]);
+  definitions($("audit-body"), details);
+  $("audit-findings").replaceChildren(...result.findings.slice(0, 10).map((f) => {
+    const li = document.createElement("li");
+    li.textContent = f.message;
+    return li;
+  }));
+}
+
+const witnessLabels = { consistent: "consistent", inconsistent: "INCONSISTENT: rewrote its history", never_seen: "not witnessed yet" };
+
+async function loadWitnessed() {
+  const answer = await call("/v1/audit/witnessed");
+  $("witness-rows").replaceChildren(...(answer.peers ?? []).map((p) => {
+    const seen = p.lastSeen;
+    const tr = row(p.peer,
+      cell(witnessLabels[p.status] ?? p.status, p.status === "consistent" ? "verified" : p.status === "inconsistent" ? "warning" : "muted"),
+      seen ? `${seen.size} entries, signed ${when(seen.at)}` : "",
+      when(p.checkedAt), p.lastError ?? "");
+    tr.dataset.peer = p.peer;
+    tr.dataset.status = p.status;
+    return tr;
+  }));
+}
+
+async function loadNational(node) {
   $("national-view").hidden = false;
   const role = claims()?.role;
   $("register-title").textContent = role === "authority" ? "Registrations (most recently changed first)" : "Public transparency register";
   await Promise.all([
     loadRegister().catch((e) => show(e.message)),
-    loadAudit(),
+    loadAudit(node).catch((e) => verdict("failed", `Could not verify the audit log: ${e.message}`)),
+    token() ? optional("witnessed", loadWitnessed) : Promise.resolve(),
     token() ? optional("charts", loadSummary) : Promise.resolve(),
     token() ? optional("incidents", loadIncidents) : Promise.resolve(),
     token() ? optional("alerts", loadAlerts) : Promise.resolve(),
@@ -288,7 +342,7 @@ async function start() {
     fillDimensions();
     await showFederation();
   } else {
-    await loadNational();
+    await loadNational(node);
   }
   document.body.dataset.state = "ready";
 }
