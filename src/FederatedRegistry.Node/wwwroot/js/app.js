@@ -277,7 +277,7 @@ async function loadNational(node) {
 
 const dimensions = {
   systems: ["risk_tier", "category", "status", "month"],
-  incidents: ["severity", "harm_type", "status", "month"],
+  incidents: ["severity", "harm_type", "status", "month", "triage_time"],
 };
 
 function fillDimensions() {
@@ -312,13 +312,147 @@ async function loadFederation() {
   bar("chart-federation-totals", "total", totals.map((t) => t.values.map(label).join(" / ")), totals.map((t) => Number(t.count)));
 }
 
+// ---------- observer: maturity by country ----------
+
+const triageLabels = {
+  within_1_day: "within 1 day",
+  within_7_days: "within 7 days",
+  within_30_days: "within 30 days",
+  over_30_days: "over 30 days",
+  not_triaged: "not triaged yet",
+  unspecified: "unknown",
+};
+
+function percent(share) {
+  return `${Math.round(share * 100)}%`;
+}
+
+// What a country did not give, said as it is: its policy's refusal, or no answer (which says nothing about its policy).
+function missing(source) {
+  const td = cell(source.availability === "not_shared" ? "not shared by policy" : `did not answer (${label(source.reason) || "no answer"})`, "muted");
+  td.title = source.detail ?? "";
+  return td;
+}
+
+// Who supplied the figures: shown on hover, as the federation summary shows it per row.
+function provenance(td, source) {
+  td.title = `Signed answer of policy version ${source.policyVersion ?? 0}, key ${source.keyId ?? ""}`;
+  return td;
+}
+
+function withheldNote(source) {
+  return source.minCount > 1 ? `; counts below ${source.minCount} withheld` : "";
+}
+
+function decidedCell(country) {
+  const source = country.registrations ?? {};
+  if (source.availability !== "shared") {
+    return missing(source);
+  }
+  const decided = Number(country.decided ?? 0);
+  const total = decided + Number(country.awaitingDecision ?? 0);
+  const td = cell(country.decidedShare === undefined
+    ? `nothing to judge (no submitted registration shown${withheldNote(source)})`
+    : `${percent(country.decidedShare)} decided (${decided} of ${total}${withheldNote(source)})`);
+  td.dataset.decided = String(decided);
+  td.dataset.total = String(total);
+  return provenance(td, source);
+}
+
+function triageCell(country, order) {
+  const source = country.triage ?? {};
+  if (source.availability !== "shared") {
+    return missing(source);
+  }
+  const counts = new Map((source.cells ?? []).map((c) => [c.values[0], Number(c.count)]));
+  const shown = order.filter((t) => counts.get(t) > 0);
+  const total = shown.reduce((sum, t) => sum + counts.get(t), 0);
+  const td = document.createElement("td");
+  const stack = document.createElement("div");
+  stack.className = "stack";
+  stack.setAttribute("role", "img");
+  stack.setAttribute("aria-label", shown.map((t) => `${triageLabels[t] ?? t}: ${counts.get(t)}`).join(", ") || "no incident shown");
+  for (const t of shown) {
+    const segment = document.createElement("span");
+    segment.className = `segment triage-${t}`;
+    // Set through the CSSOM: the page's Content-Security-Policy allows no inline style attribute.
+    segment.style.width = `${(100 * counts.get(t)) / total}%`;
+    segment.title = `${triageLabels[t] ?? t}: ${counts.get(t)}`;
+    segment.dataset.triage = t;
+    segment.dataset.count = String(counts.get(t));
+    stack.append(segment);
+  }
+  const text = document.createElement("div");
+  text.className = "triage-text";
+  text.textContent = country.triagedWithinWeekShare === undefined
+    ? `nothing to judge (no incident shown${withheldNote(source)})`
+    : `${percent(country.triagedWithinWeekShare)} within 7 days (${country.triagedWithinWeek ?? 0} of ${country.incidentsShown ?? 0}${withheldNote(source)})`;
+  const detail = document.createElement("div");
+  detail.className = "muted";
+  detail.textContent = shown.map((t) => `${triageLabels[t] ?? t}: ${counts.get(t)}`).join(" · ");
+  td.append(stack, text, detail);
+  return provenance(td, source);
+}
+
+function helpCell(country) {
+  const hints = country.needsHelpWith ?? [];
+  if (hints.length === 0) {
+    return cell("nothing below the thresholds in what is shared", "muted");
+  }
+  const td = document.createElement("td");
+  const list = document.createElement("ul");
+  list.className = "hints";
+  list.append(...hints.map((h) => {
+    const li = document.createElement("li");
+    li.dataset.area = h.area;
+    li.textContent = h.text;
+    return li;
+  }));
+  td.append(list);
+  return td;
+}
+
+async function loadMaturity() {
+  const maturity = await call("/v1/federation/maturity");
+  const order = maturity.triageTimes ?? Object.keys(triageLabels);
+  const t = maturity.thresholds ?? {};
+  $("maturity-as-of").textContent = `as of ${when(maturity.asOf)}`;
+  $("maturity-partial").hidden = !maturity.partial;
+  $("maturity-rows").replaceChildren(...(maturity.countries ?? []).map((c) => {
+    const tr = row(c.node, decidedCell(c), triageCell(c, order), cell(String(c.advisoriesReceived ?? 0)), helpCell(c));
+    tr.dataset.node = c.node;
+    tr.dataset.registrations = c.registrations?.availability ?? "";
+    tr.dataset.triage = c.triage?.availability ?? "";
+    return tr;
+  }));
+  // "unknown" only when a country showed it: it stands for records the lifecycle did not make.
+  const present = new Set((maturity.countries ?? []).flatMap((c) => (c.triage?.cells ?? []).map((cell) => cell.values[0])));
+  $("maturity-legend").replaceChildren(...order.filter((name) => name !== "unspecified" || present.has(name)).map((name) => {
+    const item = document.createElement("span");
+    const swatch = document.createElement("span");
+    swatch.className = `swatch triage-${name}`;
+    item.append(swatch, triageLabels[name] ?? name);
+    return item;
+  }));
+  $("maturity-thresholds").textContent =
+    `A country is pointed out for help when, in what its policy shares: fewer than ${percent(t.minDecidedShare ?? 0)} of the registrations ` +
+    `submitted to its authority (submitted, under review, or decided) have a decision (registered, rejected, suspended or withdrawn); ` +
+    `fewer than ${percent(t.minTriagedWithinWeekShare ?? 0)} of its incidents were triaged within 7 days of being reported (those not yet ` +
+    `triaged count against); or ${(t.minAdvisories ?? 1) <= 1 ? "none of its advisories has" : `fewer than ${t.minAdvisories} of its advisories have`} reached ` +
+    "this node. Shares are over the counts shown: " +
+    "each country withholds counts below its minimum.";
+}
+
 async function showFederation() {
   $("federation-view").hidden = false;
   if (!token()) {
     show("Sign in with an observer or authority token to ask the federation.");
     return;
   }
-  await loadFederation().catch((e) => show(e.message));
+  await Promise.all([
+    loadMaturity().catch((e) => show(`Maturity: ${e.message}`)),
+    loadFederation().catch((e) => show(e.message)),
+  ]);
 }
 
 // ---------- the page ----------
