@@ -23,6 +23,8 @@ public sealed class DashboardPage : IAsyncDisposable
         page.RequestFailed += (_, request) => Errors.Add($"request failed: {request.Url} {request.Failure}");
     }
 
+    private const float PageTimeoutMs = 5 * 60 * 1000;
+
     public IPage Page { get; }
 
     public List<string> Errors { get; } = [];
@@ -30,6 +32,10 @@ public sealed class DashboardPage : IAsyncDisposable
     public static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri node)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = node.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        // Playwright's 30 s default failed a page load on a machine shared by several builds; this limit only bounds a
+        // test that would otherwise hang, and no test measures speed with it.
+        context.SetDefaultTimeout(PageTimeoutMs);
+        context.SetDefaultNavigationTimeout(PageTimeoutMs);
         return new DashboardPage(context, await context.NewPageAsync());
     }
 

@@ -14,6 +14,8 @@ public sealed class DashboardTests(DemoFederationFixture federation)
         var ke = federation.Node("KE");
         using var api = federation.As(ke, Roles.Authority);
         var summary = await DemoFederationFixture.GetJsonAsync(api, "/v1/summary");
+        // So that the screenshot shows the witness verdicts, not peers still waiting for their first check.
+        await federation.WaitUntilItWitnessedEveryPeerAsync(ke);
         await using var dashboard = await DashboardPage.OpenAsync(federation.Browser, ke.Http);
 
         await dashboard.LoadAsync();
@@ -29,7 +31,7 @@ public sealed class DashboardTests(DemoFederationFixture federation)
             await dashboard.ChartAsync("chart-incident-month"));
         Assert.True(await dashboard.Page.Locator("#policy .grant").CountAsync() > 0, "The policy's grants are not shown.");
         Assert.True(await dashboard.Page.Locator("#incident-rows tr").CountAsync() > 0, "No open incident is listed.");
-        Assert.Contains("Entries sealed", await dashboard.Page.InnerTextAsync("#audit-body"), StringComparison.Ordinal);
+        Assert.Equal("intact", await dashboard.Page.GetAttributeAsync("#audit-verdict", "data-state"));
         await dashboard.Page.ScreenshotAsync(new() { Path = DemoFederationFixture.ScreenshotPath("dashboard.png"), FullPage = true });
         Assert.Empty(dashboard.Errors);
     }

@@ -43,7 +43,10 @@ public sealed class DemoFederationFixture : IAsyncLifetime
             try
             {
                 _federation = await DemoFederation.StartAsync(
-                    [$"--Node:DataDirectory={root}", "--Demo:BasePort=0", "--Audit:CheckpointInterval=00:00:00"], TextWriter.Null, start.Token);
+                    // Checkpoints after every seal, and peers witnessing each other every two seconds: the audit panel has
+                    // verdicts to show soon after the start.
+                    [$"--Node:DataDirectory={root}", "--Demo:BasePort=0", "--Audit:CheckpointInterval=00:00:00", "--Audit:WitnessInterval=00:00:02"],
+                    TextWriter.Null, start.Token);
             }
             catch (Exception e) when (attempt < 3 && IsAddressInUse(e))
             {
@@ -118,6 +121,35 @@ public sealed class DemoFederationFixture : IAsyncLifetime
             {
                 throw new TimeoutException($"Waited two minutes for: {what}.");
             }
+        }
+    }
+
+    /// <summary>Waits until <paramref name="node"/> has verified a checkpoint of every peer and found it consistent.</summary>
+    public async Task WaitUntilItWitnessedEveryPeerAsync(DemoNode node)
+    {
+        using var api = As(node, Roles.Authority);
+        var others = _federation!.Nodes.Where(n => n != node).Select(n => n.Code).Order(StringComparer.Ordinal).ToList();
+        await Eventually(async () =>
+        {
+            var peers = (await GetJsonAsync(api, "/v1/audit/witnessed"))["peers"]?.AsArray() ?? [];
+            var consistent = peers.Where(p => (string?)p!["status"] == "consistent").Select(p => (string)p!["peer"]!).Order(StringComparer.Ordinal);
+            return consistent.SequenceEqual(others);
+        }, $"{node.Code} witnesses every peer's audit log");
+    }
+
+    /// <summary>Waits until every other node keeps a verified checkpoint of <paramref name="node"/> of at least <paramref name="minimumSize"/> entries.</summary>
+    public async Task WaitUntilWitnessedByEveryPeerAsync(DemoNode node, long minimumSize)
+    {
+        foreach (var witness in _federation!.Nodes.Where(n => n != node))
+        {
+            using var api = As(witness, Roles.Authority);
+            await Eventually(async () =>
+            {
+                var peers = (await GetJsonAsync(api, "/v1/audit/witnessed"))["peers"]?.AsArray() ?? [];
+                var seen = peers.Select(p => p!.AsObject()).SingleOrDefault(p => (string?)p["peer"] == node.Code);
+                return seen is not null && (string?)seen["status"] == "consistent" && seen["lastSeen"]?["size"] is { } size &&
+                    long.Parse(size.ToString(), System.Globalization.CultureInfo.InvariantCulture) >= minimumSize;
+            }, $"{witness.Code} keeps a checkpoint of {node.Code} of at least {minimumSize} entries");
         }
     }
 

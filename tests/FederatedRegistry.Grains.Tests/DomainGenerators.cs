@@ -75,13 +75,26 @@ internal static class DomainGenerators
                 new IncidentDetails(title, description, null, product, severity, harms, cause, [], times.Occurred, times.Aware, times.Reported,
                     jurisdictions, death, widespread, null));
 
-    /// <summary>An incident as a node stores it, with a placeholder id (see <see cref="Incidents"/>).</summary>
+    /// <summary>
+    /// An incident as a node stores it, with a placeholder id (see <see cref="Incidents"/>): its history opens with the
+    /// report and, past reported, moves on after a wait that is often just either side of a triage_time bucket's edge.
+    /// </summary>
     public static readonly Gen<Incident> IncidentRecord =
         Gen.Select(IncidentDetails, Gen.Enum<IncidentStatus>(), Gen.Bool, Gen.Int[1, 40], Gen.Long[0, 400 * TimeSpan.TicksPerDay],
-            (details, status, hasDeadline, version, updatedAfter) =>
-                new Incident("KE-INC-0", "KE", details, status,
+            Gen.Frequency((1, Gen.Select(Gen.OneOf(new long[] { 1, 7, 30 }), Gen.Long[-1, 1], (days, tick) => (days * TimeSpan.TicksPerDay) + tick)),
+                (3, Gen.Long[0, 45 * TimeSpan.TicksPerDay])),
+            (details, status, hasDeadline, version, updatedAfter, wait) =>
+            {
+                var reported = new IncidentEvent(IncidentStatus.Reported, null, details.ReportedAt!.Value);
+                List<IncidentEvent> history = [reported];
+                if (status != IncidentStatus.Reported)
+                {
+                    history.Add(new IncidentEvent(status, null, reported.At.AddTicks(wait)));
+                }
+                return new Incident("KE-INC-0", "KE", details, status,
                     hasDeadline ? new ReportingDeadline(details.AwareAt!.Value.AddDays(15), "serious") : null,
-                    version, [], details.ReportedAt!.Value.AddTicks(updatedAfter)));
+                    version, history, details.ReportedAt!.Value.AddTicks(updatedAfter));
+            });
 
     /// <summary>Up to <paramref name="max"/> registrations with distinct ids, as a node holds them.</summary>
     public static Gen<AiSystem[]> Systems(int max) =>

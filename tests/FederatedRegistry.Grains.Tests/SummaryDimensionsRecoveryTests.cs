@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FederatedRegistry.Grains.Tests;
 
 /// <summary>
-/// Schema script 4 leaves incident rows written before it without a suspected cause, at state version 0; the
-/// read model recovery of the next start is what fills them in.
+/// Schema scripts 4 and 9 leave incident rows written before them without a suspected cause or a triage time, at state
+/// version 0; the read model recovery of the next start is what fills them in.
 /// </summary>
 [Collection(RegistryClusterCollection.Name)]
 public sealed class SummaryDimensionsRecoveryTests(RegistryCluster fixture)
@@ -34,11 +34,32 @@ public sealed class SummaryDimensionsRecoveryTests(RegistryCluster fixture)
         Assert.Equal(countsBefore, await fixture.Index.ReadCountsAsync());
     }
 
-    private async Task LeaveAsTheScriptDoesAsync(string id)
+    [Fact]
+    public async Task Recovery_RefillsTheTriageTimeOfAnIncidentRowLeftBehindByTheTriageTimeScript()
+    {
+        var id = Identifiers.NewIncidentId(RegistryCluster.NodeCode);
+        var grain = fixture.Grains.GetGrain<IIncidentGrain>(id);
+        await grain.ReportAsync(new ReportIncident(Commands.Incident(fixture.Clock.GetUtcNow().AddDays(-1))));
+        Assert.NotNull((await grain.TransitionAsync(new TransitionIncident(id, IncidentStatus.Triaged, null, 0))).Value);
+        // What script 9 leaves for an incident past reported: an unknown triage time, behind its grain state.
+        await LeaveAsTheScriptDoesAsync(id, "UPDATE registry_incidents SET state_version = 0, triage_time = 'unspecified' WHERE id = $id");
+        var countsBefore = await fixture.Index.ReadCountsAsync();
+
+        var repaired = await new ReadModelRecovery(fixture.Grains, fixture.Index, NullLogger<ReadModelRecovery>.Instance)
+            .RunAsync(CancellationToken.None);
+
+        Assert.True(repaired >= 1);
+        var row = await fixture.Index.GetIncidentAsync(id);
+        Assert.Equal((2, "triaged", TriageTime.WithinOneDay), (row!.StateVersion, row.Status, row.TriageTime));
+        Assert.Equal(countsBefore, await fixture.Index.ReadCountsAsync());
+    }
+
+    private async Task LeaveAsTheScriptDoesAsync(
+        string id, string sql = "UPDATE registry_incidents SET state_version = 0, suspected_cause = 'unspecified', cross_border = 0 WHERE id = $id")
     {
         await using var connection = await StorageConnection.OpenAsync(StorageProvider.Embedded, fixture.ConnectionString);
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE registry_incidents SET state_version = 0, suspected_cause = 'unspecified', cross_border = 0 WHERE id = $id";
+        command.CommandText = sql;
         var parameter = command.CreateParameter();
         parameter.ParameterName = "$id";
         parameter.Value = id;

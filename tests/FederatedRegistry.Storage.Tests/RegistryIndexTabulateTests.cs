@@ -32,10 +32,10 @@ public abstract class RegistryIndexTabulateTests<TDatabase>(TDatabase database) 
     [
         Inc("reported", "serious", ["health_and_safety", "discrimination_and_bias"], "model_failure", ["KE", "TZ"], EndOfMarchInBrazil),
         Inc("reported", "serious", ["health_and_safety"], "misuse", ["KE"], StartOfAprilInKenya),
-        Inc("triaged", "critical", ["economic", "economic", "privacy_and_data"], "unspecified", ["KE"], MidMay),
-        Inc("closed", "minor", ["privacy_and_data"], "model_failure", ["KE", "UG", "TZ"], EndOfMarchInBrazil),
-        Inc("closed", "serious", [], "unspecified", ["KE"], MidMay),
-        Inc("investigating", "unspecified", ["health_and_safety", "economic"], "governance_or_oversight_failure", ["UG", "KE"], MidMay),
+        Inc("triaged", "critical", ["economic", "economic", "privacy_and_data"], "unspecified", ["KE"], MidMay, "within_1_day"),
+        Inc("closed", "minor", ["privacy_and_data"], "model_failure", ["KE", "UG", "TZ"], EndOfMarchInBrazil, "within_30_days"),
+        Inc("closed", "serious", [], "unspecified", ["KE"], MidMay, "within_1_day"),
+        Inc("investigating", "unspecified", ["health_and_safety", "economic"], "governance_or_oversight_failure", ["UG", "KE"], MidMay, "over_30_days"),
     ];
 
     public static TheoryData<string, string[]> Tabulations => new()
@@ -54,6 +54,9 @@ public abstract class RegistryIndexTabulateTests<TDatabase>(TDatabase database) 
         { RegistryIndex.IncidentsDataset, ["harm_type", "month"] },
         { RegistryIndex.IncidentsDataset, ["status", "harm_type", "cross_border"] },
         { RegistryIndex.IncidentsDataset, ["month", "severity", "suspected_cause"] },
+        { RegistryIndex.IncidentsDataset, ["triage_time"] },
+        { RegistryIndex.IncidentsDataset, ["triage_time", "status"] },
+        { RegistryIndex.IncidentsDataset, ["severity", "triage_time", "harm_type"] },
     };
 
     [Theory]
@@ -129,6 +132,35 @@ public abstract class RegistryIndexTabulateTests<TDatabase>(TDatabase database) 
         await index.UpsertIncidentAsync(first with { StateVersion = 2, SuspectedCause = "misuse", AffectedJurisdictions = ["KE", "TZ"], CrossBorder = true });
 
         Assert.Equal(["misuse | true=1"], Show(await index.TabulateAsync(RegistryIndex.IncidentsDataset, ["suspected_cause", "cross_border"])));
+    }
+
+    [Fact]
+    public async Task Tabulate_ByTriageTime_AfterTheIncidentIsTriaged_MovesItOutOfNotTriaged()
+    {
+        var index = await NewIndexAsync();
+        var waiting = Inc("reported", "serious", ["economic"], "misuse", ["KE"], MidMay);
+        var other = Inc("reported", "minor", ["economic"], "misuse", ["KE"], MidMay);
+        await index.UpsertIncidentAsync(waiting);
+        await index.UpsertIncidentAsync(other);
+        Assert.Equal(["not_triaged=2"], Show(await index.TabulateAsync(RegistryIndex.IncidentsDataset, ["triage_time"])));
+
+        await index.UpsertIncidentAsync(waiting with { StateVersion = 2, Status = "triaged", TriageTime = "within_7_days" });
+
+        Assert.Equal(["not_triaged=1", "within_7_days=1"], Show(await index.TabulateAsync(RegistryIndex.IncidentsDataset, ["triage_time"])));
+        Assert.Equal(["not_triaged | minor=1", "within_7_days | serious=1"],
+            Show(await index.TabulateAsync(RegistryIndex.IncidentsDataset, ["triage_time", "severity"])));
+    }
+
+    [Fact]
+    public async Task UpsertIncident_StoresItsTriageTime_AndAnOlderVersionDoesNotReplaceIt()
+    {
+        var index = await NewIndexAsync();
+        var row = TestRows.Incident(version: 3) with { Status = "investigating", TriageTime = "over_30_days" };
+
+        await index.UpsertIncidentAsync(row);
+        await index.UpsertIncidentAsync(row with { StateVersion = 2, Status = "triaged", TriageTime = "within_1_day" });
+
+        TestRows.AssertSame(row, await index.GetIncidentAsync(row.Id));
     }
 
     [Fact]
@@ -225,6 +257,7 @@ public abstract class RegistryIndexTabulateTests<TDatabase>(TDatabase database) 
         "suspected_cause" => [i.SuspectedCause],
         "cross_border" => [i.AffectedJurisdictions.Length > 1 ? "true" : "false"],
         "month" => [Month(i.OccurredAt)],
+        "triage_time" => [i.TriageTime],
         _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, null),
     };
 
@@ -256,9 +289,11 @@ public abstract class RegistryIndexTabulateTests<TDatabase>(TDatabase database) 
             UpdatedAt = created.AddDays(1),
         };
 
-    private static IncidentRow Inc(string status, string severity, string[] harmTypes, string cause, string[] jurisdictions, DateTimeOffset occurred) =>
+    private static IncidentRow Inc(
+        string status, string severity, string[] harmTypes, string cause, string[] jurisdictions, DateTimeOffset occurred, string triage = "not_triaged") =>
         TestRows.Incident() with
         {
+            TriageTime = triage,
             Status = status,
             Severity = severity,
             HarmTypes = harmTypes,

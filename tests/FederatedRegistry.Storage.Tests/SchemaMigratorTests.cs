@@ -10,7 +10,7 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
     private StorageProvider Provider => database.Provider;
 
     [Fact]
-    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequenceThenSummaryDimensionsThenAuditThenAuditWitness_ThenClusterOnPostgres_ThenFederationReplay()
+    public void Scripts_AreOrleansPersistenceThenReadModelThenCountSequenceThenSummaryDimensionsThenAuditThenAuditWitness_ThenClusterOnPostgres_ThenFederationReplay_ThenTriageTime()
     {
         var scripts = SchemaMigrator.GetScripts(Provider);
 
@@ -19,8 +19,8 @@ public abstract class SchemaMigratorTests<TDatabase>(TDatabase database) : IClas
         // Membership and reminders serve several silos, which only a shared server has.
         Assert.Equal(
             Provider == StorageProvider.Postgres
-                ? [.. common, (7, "orleans_cluster"), (8, "federation_replay")]
-                : [.. common, (8, "federation_replay")],
+                ? [.. common, (7, "orleans_cluster"), (8, "federation_replay"), (9, "triage_time")]
+                : [.. common, (8, "federation_replay"), (9, "triage_time")],
             scripts.Select(s => (s.Version, s.Name)));
         Assert.All(scripts, s => Assert.StartsWith(Provider == StorageProvider.Postgres ? "Sql/postgres/" : "Sql/sqlite/", s.Path));
         Assert.All(scripts, s => Assert.False(string.IsNullOrWhiteSpace(s.Sql)));

@@ -43,7 +43,8 @@ internal static class TestRows
         ReportedAt: Created.AddDays(2),
         ReportingDeadline: Created.AddDays(16),
         StateVersion: version,
-        UpdatedAt: Created.AddDays(2));
+        UpdatedAt: Created.AddDays(2),
+        TriageTime: "not_triaged");
 
     /// <summary>Records compare arrays by reference; this compares them by content.</summary>
     public static void AssertSame(SystemRow expected, SystemRow? actual)

@@ -86,6 +86,16 @@ public static class SystemLifecycle
         _ => null,
     };
 
+    /// <summary>
+    /// The authority has decided the registration: registered or rejected, or since suspended or withdrawn (which
+    /// follow a registration). A draft is not decided, and is not waiting for a decision either.
+    /// </summary>
+    public static bool IsDecided(SystemStatus status) =>
+        status is SystemStatus.Registered or SystemStatus.Rejected or SystemStatus.Suspended or SystemStatus.Withdrawn;
+
+    /// <summary>Submitted by the provider and not yet decided: submitted or under review.</summary>
+    public static bool IsAwaitingDecision(SystemStatus status) => status is SystemStatus.Submitted or SystemStatus.UnderReview;
+
     private static string Allowed(SystemStatus from)
     {
         var allowed = Enum.GetValues<Decision>().Where(d => Target(from, d) is not null).Select(EnumNames.ToSnake).ToList();

@@ -253,6 +253,7 @@ public static class SharedRecords
         IncidentDimensions.SuspectedCause => [SharingCatalogue.Snake(incident.Details.SuspectedCause)],
         IncidentDimensions.CrossBorder => [incident.Details.CrossBorder ? "true" : "false"],
         IncidentDimensions.Month => [SharingCatalogue.Month(incident.Details.OccurredAt ?? incident.Details.ReportedAt ?? incident.UpdatedAt)],
+        IncidentDimensions.TriageTime => [TriageTime.Of(incident)],
         _ => throw new ArgumentException($"'{dimension}' is not a dimension of incidents.", nameof(dimension)),
     };
 

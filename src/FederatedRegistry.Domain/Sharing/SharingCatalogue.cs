@@ -160,6 +160,7 @@ public static partial class SharingCatalogue
             (IncidentDimensions.SuspectedCause, ValuesOf<SuspectedCause>(optional: true)),
             (IncidentDimensions.CrossBorder, YesNo),
             (IncidentDimensions.Month, null),
+            (IncidentDimensions.TriageTime, [.. Incidents.TriageTime.Values]),
         ],
         SharedRecords.IncidentFieldNames,
         [
@@ -216,4 +217,7 @@ public static class IncidentDimensions
 
     /// <summary>The UTC month the incident occurred, <c>yyyy-MM</c> (its report time when that is missing).</summary>
     public const string Month = "month";
+
+    /// <summary>How long it waited for triage, in buckets (<see cref="Incidents.TriageTime"/>): <c>within_1_day</c> ... <c>not_triaged</c>.</summary>
+    public const string TriageTime = "triage_time";
 }

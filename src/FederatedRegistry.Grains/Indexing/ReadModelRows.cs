@@ -43,7 +43,8 @@ public static class ReadModelRows
         i.Details.ReportedAt!.Value,
         i.Deadline?.DueAt,
         i.Version,
-        i.UpdatedAt);
+        i.UpdatedAt,
+        TriageTime.Of(i));
 
     public static IReadOnlyList<SummaryCount> ToSummaryDeltas(IndexChange change) =>
         [.. change.Deltas.Select(d => new SummaryCount(d.Dataset, d.Dimension, d.Value, d.Delta))];

@@ -157,22 +157,13 @@ internal sealed partial class RegistryApi
         RpcErrors.ThrowIfInvalid(rules.Violations);
 
         var datasetName = SharingCatalogue.Name(dataset!.Value);
-        var policyVersion = (await Policy.GetAsync()).Version;
-        var result = await FanOut.AskAllAsync([.. peers.NationalPeers], deadline,
-            (peer, due, ct) => federation.QuerySummaryAsync(peer, datasetName, dimensions, policyVersion, due, ct), context.CancellationToken);
+        var (answers, unanswered) = await AskSummariesAsync(datasetName, dimensions, deadline, context.CancellationToken);
 
         var summary = new V1.FederationSummary { Dataset = datasetName, Dimensions = { dimensions }, AsOf = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) };
         var totals = new SortedDictionary<string, (IReadOnlyList<string> Values, long Count, List<string> Nodes)>(StringComparer.Ordinal);
-        var unanswered = result.Failures.ToList();
-        foreach (var (peer, answer) in result.Answers)
+        foreach (var (peer, answer) in answers)
         {
             var payload = answer.Payload;
-            if (payload.Dataset != datasetName || !payload.Dimensions.SequenceEqual(dimensions, StringComparer.Ordinal) ||
-                payload.Cells.Any(c => c.Values.Count != dimensions.Length || c.Count < 0))
-            {
-                unanswered.Add(new PeerFailure(peer.Code, "rejected", "The signed answer does not match the question asked (dataset, dimensions or cell shape)."));
-                continue;
-            }
             var row = new V1.CountryRow
             {
                 Node = peer.Code,
@@ -184,7 +175,7 @@ internal sealed partial class RegistryApi
             };
             foreach (var cell in payload.Cells)
             {
-                row.Cells.Add(new V1.ProvenancedCell { Values = { cell.Values }, Count = cell.Count, Node = peer.Code, PolicyVersion = answer.PolicyVersion });
+                row.Cells.Add(Provenanced(peer, answer, cell));
                 var key = string.Join('\u001f', cell.Values);
                 var total = totals.TryGetValue(key, out var t) ? t : ([.. cell.Values], 0L, new List<string>());
                 total.Nodes.Add(peer.Code);
@@ -197,6 +188,35 @@ internal sealed partial class RegistryApi
         summary.Partial = unanswered.Count > 0;
         return summary;
     }
+
+    /// <summary>
+    /// Asks every national peer for its summary of <paramref name="dataset"/> by <paramref name="dimensions"/>, and keeps
+    /// the verified answers that answer that question; the others join the failures as rejected.
+    /// </summary>
+    private async Task<(List<(Peer Peer, Opened<V1.SummaryAnswer> Answer)> Answers, List<PeerFailure> Failures)> AskSummariesAsync(
+        string dataset, string[] dimensions, TimeSpan deadline, CancellationToken ct)
+    {
+        var policyVersion = (await Policy.GetAsync()).Version;
+        var result = await FanOut.AskAllAsync([.. peers.NationalPeers], deadline,
+            (peer, due, token) => federation.QuerySummaryAsync(peer, dataset, dimensions, policyVersion, due, token), ct);
+        var answers = new List<(Peer, Opened<V1.SummaryAnswer>)>();
+        var failures = result.Failures.ToList();
+        foreach (var (peer, answer) in result.Answers)
+        {
+            var payload = answer.Payload;
+            if (payload.Dataset != dataset || !payload.Dimensions.SequenceEqual(dimensions, StringComparer.Ordinal) ||
+                payload.Cells.Any(c => c.Values.Count != dimensions.Length || c.Count < 0))
+            {
+                failures.Add(new PeerFailure(peer.Code, "rejected", "The signed answer does not match the question asked (dataset, dimensions or cell shape)."));
+                continue;
+            }
+            answers.Add((peer, answer));
+        }
+        return (answers, failures);
+    }
+
+    private static V1.ProvenancedCell Provenanced(Peer peer, Opened<V1.SummaryAnswer> answer, V1.CountCell cell) =>
+        new() { Values = { cell.Values }, Count = cell.Count, Node = peer.Code, PolicyVersion = answer.PolicyVersion };
 
     [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.FederationProduct> LookupFederationProduct(V1.LookupFederationProductRequest request, ServerCallContext context)

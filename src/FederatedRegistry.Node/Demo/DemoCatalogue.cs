@@ -37,6 +37,8 @@ internal sealed record DemoProvider(DemoSector Sector, string Slug, string Name,
 /// <summary>
 /// One demo jurisdiction: the words its texts are written with, its providers and the advisories its authority
 /// publishes. Placeholders in catalogue texts ("{country}", "{regions}", ...) are filled from it.
+/// <c>TriageBacklogDays</c>: incidents that occurred within this many days still await the authority's
+/// triage, so that the observer's maturity view has a country whose incident team is behind.
 /// </summary>
 internal sealed record DemoCountry(
     string Code,
@@ -50,7 +52,8 @@ internal sealed record DemoCountry(
     IReadOnlyList<string> Cities,
     IReadOnlyList<DemoNeighbour> Neighbours,
     IReadOnlyList<DemoProvider> Providers,
-    IReadOnlyList<DemoAdvisory> Advisories)
+    IReadOnlyList<DemoAdvisory> Advisories,
+    int TriageBacklogDays = 10)
 {
     public DemoProvider Provider(DemoSector sector) => Providers.Single(p => p.Sector == sector);
 }
@@ -228,7 +231,8 @@ internal static class DemoCatalogue
                         "Name a contact for urgent requests from electoral and consumer authorities, reachable at weekends.",
                     ],
                     [Category.MediaAndInformation, Category.JusticeAndDemocracy, Category.GeneralPurpose]),
-            ]),
+            ],
+            TriageBacklogDays: 120),
     ];
 
     /// <summary>The products of each demo provider, registered on its own node; a seed takes a share by risk tier.</summary>

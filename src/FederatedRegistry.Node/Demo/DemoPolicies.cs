@@ -8,7 +8,8 @@ internal static class DemoPolicies
 {
     public static string For(string code) => code switch
     {
-        // Kenya shares broadly: summaries with k = 3, registered systems' public fields with every peer, alerts and advisories.
+        // Kenya shares broadly: summaries with k = 3 (triage times included), registered systems' public fields with every
+        // peer, alerts and advisories.
         "KE" => """
             {
               "version": 1,
@@ -18,7 +19,7 @@ internal static class DemoPolicies
                   "audience": "observers",
                   "datasets": {
                     "systems": { "summary": { "dimensions": ["status", "risk_tier", "category", "month"], "min_count": 3 } },
-                    "incidents": { "summary": { "dimensions": ["severity", "harm_type", "month", "status"], "min_count": 3 } },
+                    "incidents": { "summary": { "dimensions": ["severity", "harm_type", "month", "status", "triage_time"], "min_count": 3 } },
                     "advisories": { "send": true }
                   }
                 },
@@ -43,7 +44,8 @@ internal static class DemoPolicies
               ]
             }
             """,
-        // France is stricter: k = 5 for the observer, records only of registered systems, advisories to the observer only.
+        // France is stricter: k = 5 for the observer, no triage times, records only of registered systems, advisories to the
+        // observer only.
         "FR" => """
             {
               "version": 1,
@@ -84,7 +86,7 @@ internal static class DemoPolicies
                   "audience": "observers",
                   "datasets": {
                     "systems": { "summary": { "dimensions": ["risk_tier", "category", "status", "deployment_status"], "min_count": 3 } },
-                    "incidents": { "summary": { "dimensions": ["severity", "harm_type", "suspected_cause"], "min_count": 3 } },
+                    "incidents": { "summary": { "dimensions": ["severity", "harm_type", "suspected_cause", "triage_time"], "min_count": 3 } },
                     "advisories": { "send": true }
                   }
                 },

@@ -434,17 +434,20 @@ internal static class DemoSeed
             return days.Count == 0 ? null : days.Min();
         }
 
-        /// <summary>Moves an incident as far as an authority would have by now: older incidents are mitigated or closed.</summary>
+        /// <summary>
+        /// Moves an incident as far as an authority would have by now: older incidents are mitigated or closed, and those
+        /// within the country's triage backlog still await triage.
+        /// </summary>
         private async Task<int> ProgressIncidentAsync(Incident incident, DemoSector sector)
         {
             var age = (_today - incident.Details.OccurredAt.ToDateTimeOffset()).TotalDays;
             var target = age switch
             {
+                _ when age <= country.TriageBacklogDays => IncidentStatus.Reported,
                 > 200 => IncidentStatus.Closed,
                 > 90 => IncidentStatus.Mitigated,
                 > 30 => IncidentStatus.Investigating,
-                > 10 => IncidentStatus.Triaged,
-                _ => IncidentStatus.Reported,
+                _ => IncidentStatus.Triaged,
             };
             var steps = 0;
             for (var to = IncidentStatus.Triaged; to <= target; to++)

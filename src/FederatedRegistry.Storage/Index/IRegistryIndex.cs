@@ -82,7 +82,7 @@ public interface IRegistryIndex
     /// Distinct names from <see cref="RegistryIndex.TabulationDimensions"/> for the dataset. Systems: <c>status</c>,
     /// <c>risk_tier</c> (effective), <c>category</c>, <c>deployment_status</c>, <c>month</c> (created, <c>yyyy-MM</c>
     /// UTC). Incidents: <c>status</c>, <c>severity</c>, <c>harm_type</c>, <c>suspected_cause</c>, <c>cross_border</c>
-    /// (<c>true</c>/<c>false</c>), <c>month</c> (occurred, <c>yyyy-MM</c> UTC).
+    /// (<c>true</c>/<c>false</c>), <c>month</c> (occurred, <c>yyyy-MM</c> UTC), <c>triage_time</c> (as stored).
     /// </param>
     /// <param name="ct">Cancels the query.</param>
     /// <exception cref="ArgumentException">

@@ -54,6 +54,10 @@ public sealed record SystemRow(
 /// <param name="ReportingDeadline">The reporting deadline, if one applies.</param>
 /// <param name="StateVersion">The grain state version this row was made from; a row is replaced only by a higher one.</param>
 /// <param name="UpdatedAt">When the incident last changed.</param>
+/// <param name="TriageTime">
+/// How long it waited for triage, as the domain buckets it (<c>within_1_day</c>, <c>within_7_days</c>,
+/// <c>within_30_days</c>, <c>over_30_days</c>, <c>not_triaged</c>, or <c>unspecified</c> when unknown).
+/// </param>
 public sealed record IncidentRow(
     string Id,
     string? SystemId,
@@ -70,7 +74,8 @@ public sealed record IncidentRow(
     DateTimeOffset ReportedAt,
     DateTimeOffset? ReportingDeadline,
     int StateVersion,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string TriageTime);
 
 /// <summary>A running count: how many rows of <paramref name="Dataset"/> have <paramref name="Value"/> in <paramref name="Dimension"/>.</summary>
 public sealed record CountRow(string Dataset, string Dimension, string Value, long Count);

@@ -39,7 +39,8 @@ public static class RegistryIndex
         [CountDimensions.Status, CountDimensions.RiskTier, CountDimensions.Category, CountDimensions.DeploymentStatus, CountDimensions.Month];
 
     private static readonly string[] IncidentTabulationDimensions =
-        [CountDimensions.Status, CountDimensions.Severity, CountDimensions.HarmType, CountDimensions.SuspectedCause, CountDimensions.CrossBorder, CountDimensions.Month];
+        [CountDimensions.Status, CountDimensions.Severity, CountDimensions.HarmType, CountDimensions.SuspectedCause, CountDimensions.CrossBorder, CountDimensions.Month,
+            CountDimensions.TriageTime];
 
     /// <summary>The read model in the database at <paramref name="connectionString"/> (apply <see cref="SchemaMigrator"/> first).</summary>
     public static IRegistryIndex Create(StorageProvider provider, string connectionString)
@@ -89,4 +90,10 @@ public static class CountDimensions
 
     /// <summary>Incidents, in tabulations only: <c>true</c> when more than one jurisdiction is affected, else <c>false</c>.</summary>
     public const string CrossBorder = "cross_border";
+
+    /// <summary>
+    /// Incidents, in tabulations only: how long the incident waited for triage, as stored with the row
+    /// (<see cref="IncidentRow.TriageTime"/>).
+    /// </summary>
+    public const string TriageTime = "triage_time";
 }

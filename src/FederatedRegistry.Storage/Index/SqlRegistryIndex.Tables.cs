@@ -61,7 +61,7 @@ internal abstract partial class SqlRegistryIndex
         [
             "id", "system_id", "product_id", "title", "severity", "harm_types", "status", "affected_jurisdictions",
             "occurred_at", "aware_at", "reported_at", "reporting_deadline", "state_version", "updated_at",
-            "suspected_cause", "cross_border",
+            "suspected_cause", "cross_border", "triage_time",
         ],
         DerivedColumns: [],
         Id: row => row.Id,
@@ -85,6 +85,7 @@ internal abstract partial class SqlRegistryIndex
             command.AddParameter("updated_at", index.TimeValue(row.UpdatedAt));
             command.AddParameter("suspected_cause", row.SuspectedCause);
             command.AddParameter("cross_border", row.CrossBorder);
+            command.AddParameter("triage_time", row.TriageTime);
         },
         Read: static (index, reader) => new IncidentRow(
             Id: reader.GetString(0),
@@ -102,7 +103,8 @@ internal abstract partial class SqlRegistryIndex
             ReportedAt: index.ReadTime(reader, 10),
             ReportingDeadline: reader.IsDBNull(11) ? null : index.ReadTime(reader, 11),
             StateVersion: reader.GetInt32(12),
-            UpdatedAt: index.ReadTime(reader, 13)));
+            UpdatedAt: index.ReadTime(reader, 13),
+            TriageTime: reader.GetString(16)));
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

@@ -26,6 +26,7 @@ internal abstract partial class SqlRegistryIndex
         [CountDimensions.CrossBorder] = new(TabulatedKind.YesNo, "cross_border"),
         // The catalogue falls back to the report time when the occurrence time is missing; a stored incident always has one.
         [CountDimensions.Month] = new(TabulatedKind.Month, "occurred_at"),
+        [CountDimensions.TriageTime] = new(TabulatedKind.Column, "triage_time"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private enum TabulatedKind

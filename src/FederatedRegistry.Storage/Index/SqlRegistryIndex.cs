@@ -409,6 +409,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     {
         HarmTypes = row.HarmTypes ?? [],
         SuspectedCause = row.SuspectedCause ?? RegistryIndex.Unspecified,
+        TriageTime = row.TriageTime ?? RegistryIndex.Unspecified,
         AffectedJurisdictions = row.AffectedJurisdictions ?? [],
         OccurredAt = Truncate(row.OccurredAt),
         AwareAt = Truncate(row.AwareAt),

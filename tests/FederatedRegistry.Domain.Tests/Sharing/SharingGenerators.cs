@@ -114,7 +114,15 @@ internal static class SharingGenerators
 
     private static readonly Gen<string> IncidentId = Generators.Chars(Crockford, 26, 26).Select(s => $"{Owner}-INC-{s}");
 
-    /// <summary>Incidents of the owner affecting one to three of the shared countries, each with a reporter that must never leave.</summary>
+    /// <summary>Seconds an incident waited for triage: often just either side of a bucket's edge, otherwise anything up to 45 days.</summary>
+    private static readonly Gen<long> TriageWait = Gen.Frequency(
+        (1, Gen.OneOf(new long[] { 86_400, 86_401, 7 * 86_400, (7 * 86_400) + 1, 30 * 86_400, (30 * 86_400) + 1 })),
+        (3, Gen.Long[0, 45L * 86_400]));
+
+    /// <summary>
+    /// Incidents of the owner affecting one to three of the shared countries, each with a reporter and history notes that
+    /// must never leave, and a history that reaches its status (triaged after a generated wait, or closed at once).
+    /// </summary>
     public static readonly Gen<Incident> Incident =
         Gen.Select(IncidentId, ShortLine, Generators.Nullable(Gen.Enum<Severity>()), Generators.HarmTypes, Generators.Nullable(Gen.Enum<SuspectedCause>()),
             Gen.OneOf(Countries).Array[1, 3], Gen.Bool, Gen.Bool, Gen.Enum<IncidentStatus>(), Time, Gen.Long[0, 20 * 86_400], Gen.Int[1, 6],
@@ -126,7 +134,22 @@ internal static class SharingGenerators
                     Reporter: "Secret Reporter");
                 return new Incident(id, Owner, details, status, ReportingRules.EuAiActArticle73.DeadlineFor(details), version,
                     [new IncidentEvent(IncidentStatus.Reported, "private note", aware.AddHours(5))], aware.AddDays(version));
-            });
+            })
+        .SelectMany(incident => Gen.Select(TriageWait, Gen.Bool, (wait, closedAtOnce) => WithHistory(incident, wait, closedAtOnce)));
+
+    private static Incident WithHistory(Incident incident, long waitSeconds, bool closedAtOnce)
+    {
+        var reported = incident.History[0];
+        if (incident.Status == IncidentStatus.Reported)
+        {
+            return incident;
+        }
+        var left = reported.At.AddSeconds(waitSeconds);
+        IncidentStatus[] steps = incident.Status == IncidentStatus.Closed && closedAtOnce
+            ? [IncidentStatus.Closed]
+            : [.. Enum.GetValues<IncidentStatus>().Where(s => s > IncidentStatus.Reported && s <= incident.Status)];
+        return incident with { History = [reported, .. steps.Select((s, i) => new IncidentEvent(s, "private note", left.AddHours(i)))] };
+    }
 
     /// <summary>A value of the dimension, including months outside the registry's span.</summary>
     public static Gen<string> DimensionValue(SharedDataset dataset, string dimension) =>

@@ -43,6 +43,7 @@ public sealed class RouteAccessTests(EmbeddedNodeFixture node, ITestOutputHelper
         ["PublishAdvisory"] = AccessPolicies.Authority,
         ["ListAdvisories"] = AccessPolicies.AuthorityOrObserver,
         ["GetFederationSummary"] = AccessPolicies.AuthorityOrObserver,
+        ["GetFederationMaturity"] = AccessPolicies.AuthorityOrObserver,
         ["LookupFederationProduct"] = AccessPolicies.Authority,
         ["ListPeers"] = AccessPolicies.Authority,
         // Anyone may verify the audit trail with the node's public key (payloads stay the authority's: include_payloads).

@@ -1,4 +1,5 @@
 import { call, claims, signIn, signOut, token, ApiError } from "./api.js";
+import { canVerify, hex, verifyAuditLog } from "./audit.js";
 import { bar } from "./charts.js";
 
 const $ = (id) => document.getElementById(id);
@@ -185,33 +186,86 @@ async function loadPolicy() {
   body.replaceChildren(header, ...grants);
 }
 
-async function loadAudit() {
-  const list = $("audit-body");
-  try {
-    const checkpoint = await call("/v1/audit/checkpoints/latest");
-    const hash = checkpoint.headHash ? Array.from(atob(checkpoint.headHash), (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("") : "";
-    const entries = [["Last checkpoint", when(checkpoint.at)], ["Entries sealed", checkpoint.size], ["Head hash", hash], ["Signed by key", checkpoint.keyId]];
-    list.replaceChildren(...entries.flatMap(([k, v]) => {
-      const dt = document.createElement("dt");
-      dt.textContent = k;
-      const dd = document.createElement("dd");
-      dd.textContent = v ?? "";
-      return [dt, dd];
-    }));
-  } catch (e) {
+function definitions(list, pairs) {
+  list.replaceChildren(...pairs.flatMap(([k, v]) => {
+    const dt = document.createElement("dt");
+    dt.textContent = k;
     const dd = document.createElement("dd");
-    dd.textContent = e instanceof ApiError && e.status === 404 ? "No checkpoint signed yet." : e.message;
-    list.replaceChildren(dd);
-  }
+    dd.textContent = v ?? "";
+    return [dt, dd];
+  }));
 }
 
-async function loadNational() {
+function verdict(state, text) {
+  const p = $("audit-verdict");
+  p.dataset.state = state;
+  p.className = `verdict ${state}`;
+  p.textContent = text;
+}
+
+// Verified here, in the browser, with the key the node publishes: a row edited in the node's database shows as tampered
+// whatever the node's own code would say.
+async function loadAudit(node) {
+  $("audit-findings").replaceChildren();
+  if (!canVerify()) {
+    verdict("unverifiable", "Not verified: this browser offers no WebCrypto on a page served without HTTPS. Run fedreg-node audit verify instead.");
+    return;
+  }
+  verdict("verifying", "Verifying the audit log in this browser...");
+  const result = await verifyAuditLog(call, node, (n) => verdict("verifying", `Verifying the audit log in this browser: ${n} entries checked...`));
+  const checkpoint = result.checkpoint;
+  switch (result.state) {
+    case "intact":
+      verdict("intact", `Intact: all ${result.entries} entries are unaltered and chained, and the first ${checkpoint.size} lead to the head the node signed.`);
+      break;
+    case "no-checkpoint":
+      verdict("no-checkpoint", `No checkpoint yet: the ${result.entries} entries are chained, but nothing the node signed vouches for them.`);
+      break;
+    case "empty":
+      verdict("no-checkpoint", "No checkpoint yet: the log has no sealed entry.");
+      break;
+    default:
+      verdict("tampered", result.firstBad !== null
+        ? `Tampered at sequence ${result.firstBad}: the log does not verify from there on.`
+        : "Tampered: the latest checkpoint's signature does not verify with the node's key.");
+  }
+  const details = [["Entries verified", `${result.entries} (up to sequence ${result.last})`]];
+  if (checkpoint) {
+    details.push(["Last checkpoint", `${when(checkpoint.atText)}, ${checkpoint.size} entries`], ["Head hash", hex(checkpoint.headHash)]);
+  }
+  details.push(["Node key", `${result.keyId}${result.keyMatches ? "" : " (differs from the key id the node names)"}`]);
+  definitions($("audit-body"), details);
+  $("audit-findings").replaceChildren(...result.findings.slice(0, 10).map((f) => {
+    const li = document.createElement("li");
+    li.textContent = f.message;
+    return li;
+  }));
+}
+
+const witnessLabels = { consistent: "consistent", inconsistent: "INCONSISTENT: rewrote its history", never_seen: "not witnessed yet" };
+
+async function loadWitnessed() {
+  const answer = await call("/v1/audit/witnessed");
+  $("witness-rows").replaceChildren(...(answer.peers ?? []).map((p) => {
+    const seen = p.lastSeen;
+    const tr = row(p.peer,
+      cell(witnessLabels[p.status] ?? p.status, p.status === "consistent" ? "verified" : p.status === "inconsistent" ? "warning" : "muted"),
+      seen ? `${seen.size} entries, signed ${when(seen.at)}` : "",
+      when(p.checkedAt), p.lastError ?? "");
+    tr.dataset.peer = p.peer;
+    tr.dataset.status = p.status;
+    return tr;
+  }));
+}
+
+async function loadNational(node) {
   $("national-view").hidden = false;
   const role = claims()?.role;
   $("register-title").textContent = role === "authority" ? "Registrations (most recently changed first)" : "Public transparency register";
   await Promise.all([
     loadRegister().catch((e) => show(e.message)),
-    loadAudit(),
+    loadAudit(node).catch((e) => verdict("failed", `Could not verify the audit log: ${e.message}`)),
+    token() ? optional("witnessed", loadWitnessed) : Promise.resolve(),
     token() ? optional("charts", loadSummary) : Promise.resolve(),
     token() ? optional("incidents", loadIncidents) : Promise.resolve(),
     token() ? optional("alerts", loadAlerts) : Promise.resolve(),
@@ -223,7 +277,7 @@ async function loadNational() {
 
 const dimensions = {
   systems: ["risk_tier", "category", "status", "month"],
-  incidents: ["severity", "harm_type", "status", "month"],
+  incidents: ["severity", "harm_type", "status", "month", "triage_time"],
 };
 
 function fillDimensions() {
@@ -258,13 +312,147 @@ async function loadFederation() {
   bar("chart-federation-totals", "total", totals.map((t) => t.values.map(label).join(" / ")), totals.map((t) => Number(t.count)));
 }
 
+// ---------- observer: maturity by country ----------
+
+const triageLabels = {
+  within_1_day: "within 1 day",
+  within_7_days: "within 7 days",
+  within_30_days: "within 30 days",
+  over_30_days: "over 30 days",
+  not_triaged: "not triaged yet",
+  unspecified: "unknown",
+};
+
+function percent(share) {
+  return `${Math.round(share * 100)}%`;
+}
+
+// What a country did not give, said as it is: its policy's refusal, or no answer (which says nothing about its policy).
+function missing(source) {
+  const td = cell(source.availability === "not_shared" ? "not shared by policy" : `did not answer (${label(source.reason) || "no answer"})`, "muted");
+  td.title = source.detail ?? "";
+  return td;
+}
+
+// Who supplied the figures: shown on hover, as the federation summary shows it per row.
+function provenance(td, source) {
+  td.title = `Signed answer of policy version ${source.policyVersion ?? 0}, key ${source.keyId ?? ""}`;
+  return td;
+}
+
+function withheldNote(source) {
+  return source.minCount > 1 ? `; counts below ${source.minCount} withheld` : "";
+}
+
+function decidedCell(country) {
+  const source = country.registrations ?? {};
+  if (source.availability !== "shared") {
+    return missing(source);
+  }
+  const decided = Number(country.decided ?? 0);
+  const total = decided + Number(country.awaitingDecision ?? 0);
+  const td = cell(country.decidedShare === undefined
+    ? `nothing to judge (no submitted registration shown${withheldNote(source)})`
+    : `${percent(country.decidedShare)} decided (${decided} of ${total}${withheldNote(source)})`);
+  td.dataset.decided = String(decided);
+  td.dataset.total = String(total);
+  return provenance(td, source);
+}
+
+function triageCell(country, order) {
+  const source = country.triage ?? {};
+  if (source.availability !== "shared") {
+    return missing(source);
+  }
+  const counts = new Map((source.cells ?? []).map((c) => [c.values[0], Number(c.count)]));
+  const shown = order.filter((t) => counts.get(t) > 0);
+  const total = shown.reduce((sum, t) => sum + counts.get(t), 0);
+  const td = document.createElement("td");
+  const stack = document.createElement("div");
+  stack.className = "stack";
+  stack.setAttribute("role", "img");
+  stack.setAttribute("aria-label", shown.map((t) => `${triageLabels[t] ?? t}: ${counts.get(t)}`).join(", ") || "no incident shown");
+  for (const t of shown) {
+    const segment = document.createElement("span");
+    segment.className = `segment triage-${t}`;
+    // Set through the CSSOM: the page's Content-Security-Policy allows no inline style attribute.
+    segment.style.width = `${(100 * counts.get(t)) / total}%`;
+    segment.title = `${triageLabels[t] ?? t}: ${counts.get(t)}`;
+    segment.dataset.triage = t;
+    segment.dataset.count = String(counts.get(t));
+    stack.append(segment);
+  }
+  const text = document.createElement("div");
+  text.className = "triage-text";
+  text.textContent = country.triagedWithinWeekShare === undefined
+    ? `nothing to judge (no incident shown${withheldNote(source)})`
+    : `${percent(country.triagedWithinWeekShare)} within 7 days (${country.triagedWithinWeek ?? 0} of ${country.incidentsShown ?? 0}${withheldNote(source)})`;
+  const detail = document.createElement("div");
+  detail.className = "muted";
+  detail.textContent = shown.map((t) => `${triageLabels[t] ?? t}: ${counts.get(t)}`).join(" · ");
+  td.append(stack, text, detail);
+  return provenance(td, source);
+}
+
+function helpCell(country) {
+  const hints = country.needsHelpWith ?? [];
+  if (hints.length === 0) {
+    return cell("nothing below the thresholds in what is shared", "muted");
+  }
+  const td = document.createElement("td");
+  const list = document.createElement("ul");
+  list.className = "hints";
+  list.append(...hints.map((h) => {
+    const li = document.createElement("li");
+    li.dataset.area = h.area;
+    li.textContent = h.text;
+    return li;
+  }));
+  td.append(list);
+  return td;
+}
+
+async function loadMaturity() {
+  const maturity = await call("/v1/federation/maturity");
+  const order = maturity.triageTimes ?? Object.keys(triageLabels);
+  const t = maturity.thresholds ?? {};
+  $("maturity-as-of").textContent = `as of ${when(maturity.asOf)}`;
+  $("maturity-partial").hidden = !maturity.partial;
+  $("maturity-rows").replaceChildren(...(maturity.countries ?? []).map((c) => {
+    const tr = row(c.node, decidedCell(c), triageCell(c, order), cell(String(c.advisoriesReceived ?? 0)), helpCell(c));
+    tr.dataset.node = c.node;
+    tr.dataset.registrations = c.registrations?.availability ?? "";
+    tr.dataset.triage = c.triage?.availability ?? "";
+    return tr;
+  }));
+  // "unknown" only when a country showed it: it stands for records the lifecycle did not make.
+  const present = new Set((maturity.countries ?? []).flatMap((c) => (c.triage?.cells ?? []).map((cell) => cell.values[0])));
+  $("maturity-legend").replaceChildren(...order.filter((name) => name !== "unspecified" || present.has(name)).map((name) => {
+    const item = document.createElement("span");
+    const swatch = document.createElement("span");
+    swatch.className = `swatch triage-${name}`;
+    item.append(swatch, triageLabels[name] ?? name);
+    return item;
+  }));
+  $("maturity-thresholds").textContent =
+    `A country is pointed out for help when, in what its policy shares: fewer than ${percent(t.minDecidedShare ?? 0)} of the registrations ` +
+    `submitted to its authority (submitted, under review, or decided) have a decision (registered, rejected, suspended or withdrawn); ` +
+    `fewer than ${percent(t.minTriagedWithinWeekShare ?? 0)} of its incidents were triaged within 7 days of being reported (those not yet ` +
+    `triaged count against); or ${(t.minAdvisories ?? 1) <= 1 ? "none of its advisories has" : `fewer than ${t.minAdvisories} of its advisories have`} reached ` +
+    "this node. Shares are over the counts shown: " +
+    "each country withholds counts below its minimum.";
+}
+
 async function showFederation() {
   $("federation-view").hidden = false;
   if (!token()) {
     show("Sign in with an observer or authority token to ask the federation.");
     return;
   }
-  await loadFederation().catch((e) => show(e.message));
+  await Promise.all([
+    loadMaturity().catch((e) => show(`Maturity: ${e.message}`)),
+    loadFederation().catch((e) => show(e.message)),
+  ]);
 }
 
 // ---------- the page ----------
@@ -288,7 +476,7 @@ async function start() {
     fillDimensions();
     await showFederation();
   } else {
-    await loadNational();
+    await loadNational(node);
   }
   document.body.dataset.state = "ready";
 }
