@@ -114,6 +114,7 @@ internal static class CliApp
         root.Subcommands.Add(AuditCommands.Build(globals, output, errors));
         root.Subcommands.Add(FederationCommands.Build(globals, output, errors));
         root.Subcommands.Add(ImportCommand.Build(globals, output, errors));
+        root.Subcommands.Add(ExportCommand.Build(globals, output, errors));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

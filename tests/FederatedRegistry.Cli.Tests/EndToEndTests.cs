@@ -244,6 +244,88 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
         Assert.Equal(productId, JsonDocument.Parse(run.Stdout).RootElement.GetProperty("productId").GetString());
     }
 
+    [Fact]
+    public async Task ExportIncidents_ToStdoutAndToAFile_WritesTheNodesCsvAndJson()
+    {
+        var productId = NewProductId();
+        var incident = await nodes.Ke.Client.ReportIncidentAsync(new ReportIncidentRequest
+        {
+            Details = new IncidentDetails
+            {
+                Title = "Chest pain, \"priority 4\"",
+                Description = "Two patients over 75.\nBoth waited over an hour.",
+                ProductId = productId,
+                Severity = Severity.Serious,
+                HarmTypes = { HarmType.HealthAndSafety },
+                AffectedGroups = { "patients over 75" },
+                OccurredAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-3)),
+                AwareAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(-1)),
+                AffectedJurisdictions = { "KE" },
+                Reporter = "-CLI test desk",
+            },
+        }, TestNode.AsAuthority);
+        var file = Path.Combine(_fedreg.Home, "out", "incidents.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        _fedreg.Environment["FEDREG_TOKEN"] = TestIssuer.Authority();
+
+        var csv = await _fedreg.RunAsync("export", "incidents", "--product", productId, "--node", nodes.Ke.Url);
+        var json = await _fedreg.RunAsync("export", "incidents", "--format", "json", "--out", file, "--product", productId, "--node", nodes.Ke.Url);
+
+        Assert.True(csv.ExitCode == 0, csv.ToString());
+        var row = Assert.Single(CsvTable.Parse(csv.Stdout).Rows);
+        Assert.Equal(incident.Id, row["incident_id"]);
+        Assert.Equal("Chest pain, \"priority 4\"", row["title"]);
+        Assert.Equal("Two patients over 75.\nBoth waited over an hour.", row["description"]);
+        Assert.Equal("'-CLI test desk", row["reporter"]);
+        Assert.Equal("""["patients over 75"]""", row["Alleged harmed or nearly harmed parties"]);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.StartsWith($"Exported incidents from {nodes.Ke.Url} to {file} (", json.Stdout);
+        var document = JsonDocument.Parse(File.ReadAllText(file)).RootElement;
+        var record = Assert.Single(document.GetProperty("incidents").EnumerateArray());
+        Assert.Equal(incident.Id, record.GetProperty("incident_id").GetString());
+        Assert.Equal("-CLI test desk", record.GetProperty("reporter").GetString());
+        Assert.Equal(["out/incidents.json"], Directory.GetFiles(Path.GetDirectoryName(file)!).Select(f => Path.GetRelativePath(_fedreg.Home, f)));
+    }
+
+    [Fact]
+    public async Task ExportRegistrations_WithoutAToken_WritesThePublicRegister()
+    {
+        var draft = NewProductId();
+        await _fedreg.RunAsync("systems", "register", _fedreg.WriteFile("p.yaml", Manifest(draft)), "--node", nodes.Ke.Url, "--token", TestIssuer.Authority());
+
+        var anonymous = await _fedreg.RunAsync("export", "registrations", "--product", draft, "--node", nodes.Ke.Url);
+        var authority = await _fedreg.RunAsync("export", "registrations", "--product", draft, "--node", nodes.Ke.Url, "--token", TestIssuer.Authority());
+
+        Assert.True(anonymous.ExitCode == 0, anonymous.ToString());
+        Assert.StartsWith("provider_name,provider_address,provider_country,", anonymous.Stdout);
+        Assert.Empty(CsvTable.Parse(anonymous.Stdout).Rows);
+        var row = Assert.Single(CsvTable.Parse(authority.Stdout).Rows);
+        Assert.Equal(draft, row["product_id"]);
+        Assert.Equal("submitted", row["registration_status"]);
+        Assert.Equal("""["KE","FR"]""", row["member_states"]);
+    }
+
+    [Fact]
+    public async Task ExportIncidents_WithoutAToken_ExitsWithFourAndLeavesNoFile()
+    {
+        var file = Path.Combine(_fedreg.Home, "incidents.csv");
+
+        var run = await _fedreg.RunAsync("export", "incidents", "--out", file, "--node", nodes.Ke.Url);
+
+        Assert.True(run.ExitCode == 4, run.ToString());
+        Assert.Contains($"{nodes.Ke.Url} did not accept the token", run.Stderr);
+        Assert.Empty(Directory.GetFiles(_fedreg.Home, "*incidents.csv*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task ExportIncidents_WithAnUnknownFormat_ExitsWithTwoAndSendsNothing()
+    {
+        var run = await _fedreg.RunAsync("export", "incidents", "--format", "xlsx", "--node", nodes.Ke.Url, "--token", TestIssuer.Authority());
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("xlsx", run.Stderr);
+    }
+
     [GeneratedRegex(@"^import: (\d+)/\d+ rows")]
     private static partial Regex ProgressLine();
 

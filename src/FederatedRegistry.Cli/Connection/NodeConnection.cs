@@ -9,6 +9,7 @@ internal sealed class NodeConnection : IDisposable
 {
     // Long enough for a node under load, short enough that a hung node does not hang a script.
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan LongCallTimeout = TimeSpan.FromHours(1);
 
     private readonly GrpcChannel _channel;
     private readonly string? _token;
@@ -28,14 +29,19 @@ internal sealed class NodeConnection : IDisposable
 
     public Registry.RegistryClient Client { get; }
 
-    public CallOptions Call(CancellationToken cancellationToken)
+    public CallOptions Call(CancellationToken cancellationToken) => Call(cancellationToken, CallTimeout);
+
+    /// <summary>For a call that streams a whole export: it may take long on a large registry, yet not forever.</summary>
+    public CallOptions LongCall(CancellationToken cancellationToken) => Call(cancellationToken, LongCallTimeout);
+
+    private CallOptions Call(CancellationToken cancellationToken, TimeSpan timeout)
     {
         var headers = new Metadata();
         if (_token is not null)
         {
             headers.Add("authorization", "Bearer " + _token);
         }
-        return new CallOptions(headers, DateTime.UtcNow.Add(CallTimeout), cancellationToken);
+        return new CallOptions(headers, DateTime.UtcNow.Add(timeout), cancellationToken);
     }
 
     public void Dispose() => _channel.Dispose();

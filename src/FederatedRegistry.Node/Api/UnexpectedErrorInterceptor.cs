@@ -23,12 +23,34 @@ internal sealed partial class UnexpectedErrorInterceptor(ILogger<UnexpectedError
         }
         catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
         {
-            LogFailure(e, context.Method);
-            var status = e is TimeoutException or Orleans.Runtime.SiloUnavailableException
-                ? new Status(StatusCode.Unavailable, "The node is busy or restarting; retry shortly.")
-                : new Status(StatusCode.Internal, "The node failed to handle the request; the failure is logged.");
-            throw new RpcException(status);
+            throw Unexpected(e, context);
         }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (RpcException e) when (RpcErrors.IsOversized(e))
+        {
+            throw RpcErrors.Bounded(e);
+        }
+        catch (Exception e) when (e is not RpcException && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw Unexpected(e, context);
+        }
+    }
+
+    private RpcException Unexpected(Exception e, ServerCallContext context)
+    {
+        LogFailure(e, context.Method);
+        var status = e is TimeoutException or Orleans.Runtime.SiloUnavailableException
+            ? new Status(StatusCode.Unavailable, "The node is busy or restarting; retry shortly.")
+            : new Status(StatusCode.Internal, "The node failed to handle the request; the failure is logged.");
+        return new RpcException(status);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled failure in {Method}")]

@@ -1,5 +1,6 @@
 using System.Reflection;
 using FederatedRegistry.Domain.Audit;
+using FederatedRegistry.Domain.Exports;
 using FederatedRegistry.Domain.Sharing;
 using FederatedRegistry.Domain.Signing;
 
@@ -13,6 +14,7 @@ public sealed class EnumNamesTests
         typeof(Severity), typeof(HarmType), typeof(SuspectedCause), typeof(IncidentStatus), typeof(ErrorKind),
         typeof(CanonicalKind), typeof(ReplayDecision), typeof(EnvelopeRejection),
         typeof(NodeRole), typeof(SharedDataset), typeof(AuditFault), typeof(WitnessVerdict),
+        typeof(ExportCellKind), typeof(ExportFormat),
     ];
 
     public static TheoryData<Enum> EveryValueOfEveryEnum()

@@ -52,6 +52,10 @@ public sealed class RouteAccessTests(EmbeddedNodeFixture node, ITestOutputHelper
         ["GetAuditConsistency"] = null,
         // What this node has witnessed of its peers' logs: for its authority and observers, like the federation views.
         ["ListWitnessedCheckpoints"] = AccessPolicies.AuthorityOrObserver,
+        // Incidents as a file: as ListIncidents, the authority's alone.
+        ["ExportIncidents"] = AccessPolicies.Authority,
+        // Registrations as a file: as ListSystems, open to all, each caller getting what it may see.
+        ["ExportRegistrations"] = null,
     };
 
     private static readonly (string Name, Func<string> Token, string? Role)[] Callers =
