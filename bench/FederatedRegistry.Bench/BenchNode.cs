@@ -31,6 +31,10 @@ public sealed class BenchNodeSettings
     public static string AuthorityToken() =>
         DevelopmentTokens.Mint(Key, Issuer, Audience, "bench-authority", Roles.Authority, null, TimeSpan.FromHours(4), DateTimeOffset.UtcNow);
 
+    /// <summary>A token for <paramref name="role"/> (e.g. <see cref="Roles.Observer"/>) from the same issuer.</summary>
+    public static string Token(string role) =>
+        DevelopmentTokens.Mint(Key, Issuer, Audience, "bench-" + role, role, null, TimeSpan.FromHours(4), DateTimeOffset.UtcNow);
+
     /// <param name="connectionString">PostgreSQL; null for the embedded SQLite file under the data directory.</param>
     public static BenchNodeSettings Create(string? connectionString, string? dataDirectory = null)
     {

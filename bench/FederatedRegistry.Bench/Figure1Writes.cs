@@ -209,7 +209,7 @@ public static class Figure1Writes
         return keys;
     }
 
-    private static SystemDetails Details() => new()
+    internal static SystemDetails Details() => new()
     {
         Name = "TriageAssist",
         Version = "2.1.0",

@@ -45,6 +45,7 @@ public static class BenchProgram
             {
                 rows.AddRange(await Figure6ColdStart.RunAsync(options, ct));
             }
+            rows.AddRange(await FederationFigures.RunAsync(options, ct));
             var machine = Machine.Describe(loadBefore, Machine.LoadAverage());
             Console.Out.WriteLine(machine);
             Console.Out.WriteLine();
