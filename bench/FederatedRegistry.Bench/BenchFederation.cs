@@ -42,6 +42,23 @@ public sealed class BenchFederation : IAsyncDisposable
     /// <param name="ct">Stops the start.</param>
     public static async Task<BenchFederation> StartAsync(IReadOnlyList<BenchMember> members, Func<string, string, Uri, Uri>? route, CancellationToken ct)
     {
+        // Free ports are free when chosen, not when bound: on a machine shared with other test runs one may be taken in
+        // between, and every node's configuration names every other node's port, so the whole federation starts again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(members, route, ct);
+            }
+            catch (IOException e) when (attempt < 3 && e.InnerException is System.Net.Sockets.SocketException or IOException or null)
+            {
+                Console.Error.WriteLine($"  a port was taken meanwhile ({e.Message}); starting the federation again");
+            }
+        }
+    }
+
+    private static async Task<BenchFederation> StartOnceAsync(IReadOnlyList<BenchMember> members, Func<string, string, Uri, Uri>? route, CancellationToken ct)
+    {
         var configured = new List<(BenchMember Member, BenchNodeSettings Settings, string PublicKey, string CertificateSha256)>();
         foreach (var member in members)
         {

@@ -99,6 +99,9 @@ public sealed class InProcessBenchNode : IAsyncDisposable
 
     public Registry.RegistryClient Grpc { get; }
 
+    /// <summary>The node's services, for diagnostics that time one of its parts alone.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<InProcessBenchNode> StartAsync(BenchNodeSettings settings, CancellationToken ct)
     {
         // The node's appsettings.json is copied beside the harness; read it from there, as the deployed node does.

@@ -1,7 +1,10 @@
 using System.Globalization;
 using FederatedRegistry.Contracts.V1;
+using FederatedRegistry.Federation;
 using FederatedRegistry.Node.Hosting;
+using FederatedRegistry.Storage;
 using FederatedRegistry.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FederatedRegistry.Bench;
 
@@ -33,7 +36,8 @@ public static class Figure4FanOut
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, CancellationToken ct)
     {
         Console.Error.WriteLine($"figure 4: starting {Nationals.Length} national nodes and an observer");
-        TcpRelay? relay = null;
+        // One relay per start attempt (a retried start gives the stalled node other ports); the last one is in use.
+        var relays = new List<TcpRelay>();
         using var calls = new FederationCalls();
         try
         {
@@ -43,8 +47,8 @@ public static class Figure4FanOut
                 {
                     return address;
                 }
-                relay ??= TcpRelay.Start(address.Host, address.Port);
-                return new UriBuilder(address) { Port = relay.Port }.Uri;
+                relays.Add(TcpRelay.Start(address.Host, address.Port));
+                return new UriBuilder(address) { Port = relays[^1].Port }.Uri;
             }
             var members = Nationals.Select(c => new BenchMember(c, "national", NationalPolicy(c)))
                 .Append(new BenchMember(Observer, "observer", $$"""{ "version": 1, "node_code": "{{Observer}}", "grants": [] }"""))
@@ -54,6 +58,8 @@ public static class Figure4FanOut
             await Task.WhenAll(Nationals.Select(code => SeedAsync(federation[code].Grpc, code, ct)));
 
             var observer = federation.ClientAs(Observer, Roles.Observer);
+            // Started after the nodes, whose start is not what is measured.
+            using var spans = Spans.StartIfAsked();
             var local = federation[Nationals[0]].Grpc;
             var request = new GetFederationSummaryRequest { Dimensions = Dimensions };
             var expected = Seed.Length * Nationals.Length;
@@ -65,22 +71,26 @@ public static class Figure4FanOut
 
             var one = options with { Concurrency = 1 };
             var measuredFrom = System.Diagnostics.Stopwatch.GetTimestamp();
-            var (fanOut, summary) = await Load.AlternateAsync(one,
-                "observer GetFederationSummary (5 nodes)", async (_, token) =>
+            async Task FanOut(int worker, CancellationToken token)
+            {
+                var answer = await observer.GetFederationSummaryAsync(request, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: token);
+                if (answer.Partial || answer.Rows.Count != Nationals.Length)
                 {
-                    var answer = await observer.GetFederationSummaryAsync(request, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: token);
-                    if (answer.Partial || answer.Rows.Count != Nationals.Length)
-                    {
-                        throw new InvalidOperationException($"partial answer: {string.Join("; ", answer.Unanswered.Select(u => $"{u.Node} {u.Reason}"))}");
-                    }
-                },
-                $"{Nationals[0]} GetSummary", async (_, token) =>
-                    await local.GetSummaryAsync(new GetSummaryRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: token), ct);
+                    throw new InvalidOperationException($"partial answer: {string.Join("; ", answer.Unanswered.Select(u => $"{u.Node} {u.Reason}"))}");
+                }
+            }
+            async Task Local(int worker, CancellationToken token) =>
+                await local.GetSummaryAsync(new GetSummaryRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: token);
+            var (fanOut, summary) = await Load.AlternateAsync(one, "observer GetFederationSummary (5 nodes)", FanOut, $"{Nationals[0]} GetSummary", Local, ct);
             // The observer's own record of each peer call (sign, mutual-TLS call, the peer's work, the answer back).
             var perPeer = calls.Since(measuredFrom, c => c.Method == "QuerySummary" && c.Outcome == "ok").Select(c => c.Milliseconds).Order().ToArray();
 
+            spans?.Print("fan-out and local summary", fanOut.Operations);
+            var steps = await StepsAsync(federation, one, ct);
+            var (_, fanOutCpu) = await CpuTime.PerOperationAsync("fan-out CPU", options.Duration, FanOut, ct);
+            var (_, summaryCpu) = await CpuTime.PerOperationAsync("local summary CPU", options.Duration, Local, ct);
             Console.Error.WriteLine($"figure 4: stalling {Stalled} as the observer reaches it");
-            relay!.Stall();
+            relays[^1].Stall();
             // The node's default, which the observer runs with here.
             var deadline = new FederationOptions().QueryDeadline;
             // Each stalled query lasts about the deadline: run several times longer than one side of a round, for enough answers to rank.
@@ -96,11 +106,16 @@ public static class Figure4FanOut
             }, ct);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  stalled: {stalled.Operations} answers, {stalled.Errors} wrong, p50 {stalled.P50Ms:F1} ms, p99 {stalled.P99Ms:F1} ms, max {stalled.SortedLatenciesMs.LastOrDefault():F1} ms"));
-            return Rows(fanOut, summary, perPeer, stalled, deadline);
+            spans?.Print("stalled fan-out", stalled.Operations);
+            return [.. Rows(fanOut, summary, perPeer, stalled, deadline),
+                new ResultRow("4", "diagnostic: CPU time per fan-out, whole process (baseline: per local GetSummary)", fanOutCpu, summaryCpu, "ms", "—", null),
+                .. steps.Select(s => new ResultRow("4",
+                $"diagnostic: {s.Name}, alone, p50 (baseline: local GetSummary p50)", s.P50Ms, summary.P50Ms, "ms", "—", null,
+                string.Create(CultureInfo.InvariantCulture, $"p99 {s.P99Ms:F1} ms")))];
         }
         finally
         {
-            if (relay is not null)
+            foreach (var relay in relays)
             {
                 await relay.DisposeAsync();
             }
@@ -128,6 +143,37 @@ public static class Figure4FanOut
             new ResultRow("4", "one node stalled: answers marked partial, naming the stalled node", answered, total, "answers", "all", answered == total && total > 0,
                 stalled.Errors == 0 ? null : $"{stalled.Errors} not: {stalled.FirstError}"),
         ];
+    }
+
+    // What one national node does for each summary query, step by step, one caller, in process (no gRPC, no TLS): which
+    // step dominates the answer of one peer.
+    private static async Task<Measured[]> StepsAsync(BenchFederation federation, BenchOptions options, CancellationToken ct)
+    {
+        var national = federation[Nationals[0]].Services;
+        var ledger = national.GetRequiredService<IEnvelopeLedger>();
+        var index = national.GetRequiredService<IRegistryIndex>();
+        var signer = national.GetRequiredService<FederationSigner>();
+        var verifier = federation[Observer].Services.GetRequiredService<FederationVerifier>();
+        var cells = await index.TabulateAsync("systems", ["risk_tier", "category"], ct);
+        var answer = new SummaryAnswer { Dataset = "systems", Dimensions = { "risk_tier", "category" }, MinCount = 3, Nonce = new string('0', 32) };
+        answer.Cells.Add(cells.Select(c => new CountCell { Values = { c.Values }, Count = c.Count }));
+        var sequence = 0L;
+        var steps = new List<Measured>();
+        foreach (var (name, step) in new (string, Load.Operation)[]
+        {
+            ("replay-ledger insert (one SQLite commit)", async (_, token) =>
+                await ledger.TryRecordAsync(Observer, Interlocked.Increment(ref sequence), DateTimeOffset.UtcNow.AddMinutes(5), token)),
+            ("read-model tabulation (one SQLite query)", async (_, token) => await index.TabulateAsync("systems", ["risk_tier", "category"], token)),
+            ("sign an answer and verify it (ECDSA P-256)", (_, _) =>
+            {
+                verifier.Open(signer.Sign(answer, 1), SummaryAnswer.Parser);
+                return Task.CompletedTask;
+            }),
+        })
+        {
+            steps.Add(await Load.RunAsync(name, 1, options.Duration, step, ct));
+        }
+        return [.. steps];
     }
 
     // Summaries for observers (k = 3), as the demo's Kenya grants them.

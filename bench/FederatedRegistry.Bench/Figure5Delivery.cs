@@ -43,6 +43,8 @@ public static class Figure5Delivery
             new BenchMember(Receiver, "national", $$"""{ "version": 1, "node_code": "{{Receiver}}", "grants": [] }"""),
         ], null, ct);
         var sender = federation[Sender].Grpc;
+        // Started after the nodes, whose start is not what is measured.
+        using var spans = Spans.StartIfAsked();
         var published = new List<string>();
         var publishCount = 0;
 
@@ -90,6 +92,7 @@ public static class Figure5Delivery
                 await insert.ExecuteNonQueryAsync(token);
             }, ct);
 
+        spans?.Print("unbatched delivery", unbatched.Operations);
         Console.Error.WriteLine($"figure 5: batched, {BatchItems} advisories published at once vs {RowsPerTransaction}-row transactions");
         var batches = new List<(int Items, TimeSpan Accepted, TimeSpan Delivered, int Calls)>();
         var transactions = new List<Measured>();
@@ -110,6 +113,7 @@ public static class Figure5Delivery
                 $"  round {round + 1}/{options.Rounds}: {items} advisories accepted in {accepted.TotalMilliseconds:F0} ms, all at {Receiver} after {delivered.TotalMilliseconds:F0} ms ({items / delivered.TotalSeconds:F1}/s, {deliveries} deliveries); 100-row transactions {transactions[^1].Operations * RowsPerTransaction / transactions[^1].Elapsed.TotalSeconds:F0} rows/s"));
         }
 
+        spans?.Print("batched delivery", batches.Sum(b => b.Items));
         // Exactly once: every advisory published is at the receiver, once.
         var atReceiver = await federation.ClientAs(Receiver, Roles.Authority, 256 * 1024 * 1024)
             .ListAdvisoriesAsync(new ListAdvisoriesRequest { Origin = Sender }, deadline: DateTime.UtcNow.Add(Patience), cancellationToken: ct);
@@ -120,6 +124,7 @@ public static class Figure5Delivery
         var strangers = received.Count(id => !sent.Contains(id));
         Console.Error.WriteLine($"  exactly once: {sent.Count} published, {received.Count} at {Receiver}; {missing} missing, {duplicates} twice, {strangers} unknown");
 
+        var (writesPerAdvisory, auditPerAdvisory, senderStateBytes) = await StoreWritesAsync(federation, sent.Count, ct);
         var batchItems = batches.Sum(b => b.Items);
         var batchSeconds = batches.Sum(b => b.Delivered.TotalSeconds);
         var acceptSeconds = batches.Sum(b => b.Accepted.TotalSeconds);
@@ -141,9 +146,44 @@ public static class Figure5Delivery
                 txErrors == 0 ? batchRate / txRate >= 0.5 : null, batchedNote),
             new ResultRow("5", "diagnostic: batched, advisories the sender accepted/s (baseline: rows/s in 100-row transactions)", batchItems / acceptSeconds, txRate, "/s", "—", null,
                 string.Create(CultureInfo.InvariantCulture, $"{batches.Sum(b => b.Calls)} deliveries for {batchItems} advisories, {(double)batchItems / Math.Max(1, batches.Sum(b => b.Calls)):F1} per delivery")),
+            new ResultRow("5", "diagnostic: durable writes per advisory, both nodes: grain-state writes (baseline: the one INSERT)", writesPerAdvisory, 1, "writes", "—", null,
+                string.Create(CultureInfo.InvariantCulture, $"plus {auditPerAdvisory:F1} audit entries per advisory, each appended in a commit of its own unless delivered in one batch")),
+            new ResultRow("5", "diagnostic: the sender's exchange state at the end, rewritten whole by each publish, KiB (baseline: one INSERT's row)", senderStateBytes / 1024.0, (payload.Length + 64) / 1024.0, "KiB", "—", null),
             new ResultRow("5", $"exactly once: advisories at {Receiver} (baseline: published)", received.Count, sent.Count, "items", "all, once",
                 missing == 0 && duplicates == 0 && strangers == 0, missing + duplicates + strangers == 0 ? null : $"{missing} missing, {duplicates} twice, {strangers} unknown"),
         ];
+    }
+
+    // Orleans counts every write of a grain's state in its row's version, and the audit log holds an entry per change:
+    // together, how many durable writes each advisory cost both nodes, and how large the sender's rewritten state grew.
+    private static async Task<(double Writes, double Audit, long SenderStateBytes)> StoreWritesAsync(BenchFederation federation, int advisories, CancellationToken ct)
+    {
+        long writes = 0, audit = 0, senderState = 0;
+        foreach (var code in new[] { Sender, Receiver })
+        {
+            var path = Path.Combine(federation.Settings(code).Values["Node:DataDirectory"]!, "registry.db");
+            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            await connection.OpenAsync(ct);
+            await using var states = connection.CreateCommand();
+            states.CommandText = "SELECT grain_type, grain_id_extension, version, length(payload) FROM orleans_storage WHERE grain_type LIKE '%exchange%' OR grain_type LIKE '%outbox%'";
+            await using (var reader = await states.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var (type, key, version, bytes) = (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3));
+                    Console.Error.WriteLine($"  {code}: {type} {key}: {version} writes, {bytes} bytes now");
+                    writes += version;
+                    if (code == Sender && type.Contains("exchange", StringComparison.OrdinalIgnoreCase) && bytes > senderState)
+                    {
+                        senderState = bytes;
+                    }
+                }
+            }
+            await using var entries = connection.CreateCommand();
+            entries.CommandText = "SELECT count(*) FROM audit_entries WHERE subject LIKE 'advisory:%'";
+            audit += (long)(await entries.ExecuteScalarAsync(ct))!;
+        }
+        return ((double)writes / advisories, (double)audit / advisories, senderState);
     }
 
     // From the first publish to the moment the receipt covering the last of them is back at the sender.
