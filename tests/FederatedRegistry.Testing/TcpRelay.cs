@@ -19,6 +19,7 @@ public sealed class TcpRelay : IAsyncDisposable
     private CancellationTokenSource? _running;
     private Task _accepting = Task.CompletedTask;
     private volatile bool _stalled;
+    private int _accepted;
 
     private TcpRelay(IPEndPoint target, int port)
     {
@@ -28,6 +29,9 @@ public sealed class TcpRelay : IAsyncDisposable
 
     /// <summary>The loopback port to connect to instead of the server's.</summary>
     public int Port { get; }
+
+    /// <summary>How many connections the relay has accepted so far: whether a client reuses its connections.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
 
     /// <summary>Relays a free loopback port to <paramref name="host"/>:<paramref name="port"/>.</summary>
     public static TcpRelay Start(string host, int port)
@@ -102,6 +106,7 @@ public sealed class TcpRelay : IAsyncDisposable
             {
                 return;
             }
+            Interlocked.Increment(ref _accepted);
             _ = RelayAsync(client, ct);
         }
     }
