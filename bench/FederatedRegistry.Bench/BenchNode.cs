@@ -34,6 +34,10 @@ public sealed class BenchNodeSettings
     public static string AuthorityToken() =>
         DevelopmentTokens.Mint(Key, Issuer, Audience, "bench-authority", Roles.Authority, null, TimeSpan.FromHours(4), DateTimeOffset.UtcNow);
 
+    /// <summary>A token for <paramref name="role"/> (e.g. <see cref="Roles.Observer"/>) from the same issuer.</summary>
+    public static string Token(string role) =>
+        DevelopmentTokens.Mint(Key, Issuer, Audience, "bench-" + role, role, null, TimeSpan.FromHours(4), DateTimeOffset.UtcNow);
+
     /// <param name="connectionString">PostgreSQL; null for the embedded SQLite file under the data directory.</param>
     public static BenchNodeSettings Create(string? connectionString, string? dataDirectory = null)
     {
@@ -101,6 +105,9 @@ public sealed class InProcessBenchNode : IAsyncDisposable
     public Uri HttpAddress { get; }
 
     public Registry.RegistryClient Grpc { get; }
+
+    /// <summary>The node's services, for diagnostics that time one of its parts alone.</summary>
+    public IServiceProvider Services => _app.Services;
 
     public static async Task<InProcessBenchNode> StartAsync(BenchNodeSettings settings, CancellationToken ct)
     {

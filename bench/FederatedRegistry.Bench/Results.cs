@@ -32,6 +32,7 @@ public static class Results
     private static string Format(double value, string unit) => unit switch
     {
         "/s" => string.Create(CultureInfo.InvariantCulture, $"{value:F0}/s"),
+        "answers" or "items" => string.Create(CultureInfo.InvariantCulture, $"{value:F0} {unit}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{value:F1} {unit}"),
     };
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 
@@ -21,6 +22,9 @@ public sealed class NodePublicKey : IEquatable<NodePublicKey>
     public const int SignatureLength = 64;
 
     private const string PemLabel = "PUBLIC KEY";
+
+    // At most one instance per thread that verified at once; released with the key.
+    private readonly ConcurrentBag<ECDsa> _verifiers = [];
 
     private NodePublicKey(byte[] spki)
     {
@@ -118,10 +122,22 @@ public sealed class NodePublicKey : IEquatable<NodePublicKey>
         {
             return false;
         }
-        // A fresh instance per call: ECDsa objects are not documented as safe to share between threads.
-        using var ecdsa = ECDsa.Create();
-        ecdsa.ImportSubjectPublicKeyInfo(SubjectPublicKeyInfo.AsSpan(), out _);
-        return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        // Importing the key costs about twice the verification itself (OpenSSL checks the point), and every federation
+        // message is verified: imported instances are kept and reused, each by one caller at a time, because ECDsa
+        // objects are not documented as safe to share between threads.
+        if (!_verifiers.TryTake(out var ecdsa))
+        {
+            ecdsa = ECDsa.Create();
+            ecdsa.ImportSubjectPublicKeyInfo(SubjectPublicKeyInfo.AsSpan(), out _);
+        }
+        try
+        {
+            return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+        finally
+        {
+            _verifiers.Add(ecdsa);
+        }
     }
 
     public bool Equals(NodePublicKey? other) => other is not null && other.SubjectPublicKeyInfo.AsSpan().SequenceEqual(SubjectPublicKeyInfo.AsSpan());

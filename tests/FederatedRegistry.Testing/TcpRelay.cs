@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace FederatedRegistry.Node.Tests.Support;
+namespace FederatedRegistry.Testing;
 
 /// <summary>
 /// A loopback TCP relay in front of a server. A node connects to the server through it, and a test cuts it to make the
 /// server unreachable for that node alone, as a stopped server is (open connections reset, new ones refused), without
 /// stopping the server that other tests share; <see cref="Resume"/> makes it reachable again on the same port.
+/// <see cref="Stall"/> makes the server hang instead: connections stay open and nothing comes back.
 /// </summary>
 public sealed class TcpRelay : IAsyncDisposable
 {
@@ -17,6 +18,8 @@ public sealed class TcpRelay : IAsyncDisposable
     private TcpListener? _listener;
     private CancellationTokenSource? _running;
     private Task _accepting = Task.CompletedTask;
+    private volatile bool _stalled;
+    private int _accepted;
 
     private TcpRelay(IPEndPoint target, int port)
     {
@@ -27,11 +30,14 @@ public sealed class TcpRelay : IAsyncDisposable
     /// <summary>The loopback port to connect to instead of the server's.</summary>
     public int Port { get; }
 
+    /// <summary>How many connections the relay has accepted so far: whether a client reuses its connections.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
+
     /// <summary>Relays a free loopback port to <paramref name="host"/>:<paramref name="port"/>.</summary>
     public static TcpRelay Start(string host, int port)
     {
         var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
-        var relay = new TcpRelay(new IPEndPoint(address, port), FederatedRegistry.Testing.FreePorts.Next());
+        var relay = new TcpRelay(new IPEndPoint(address, port), FreePorts.Next());
         relay.Resume();
         return relay;
     }
@@ -49,10 +55,19 @@ public sealed class TcpRelay : IAsyncDisposable
             listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Start();
             _listener = listener;
+            _stalled = false;
             _running = new CancellationTokenSource();
             _accepting = AcceptAsync(listener, _running.Token);
         }
     }
+
+    /// <summary>
+    /// From now on the server looks hung, as a process that stopped scheduling or a peer behind a dead link does: open
+    /// connections stay open but nothing more crosses them either way, and new connections are accepted and never
+    /// answered (not even a TLS handshake). Unlike a cut, a caller learns nothing until its own deadline. Lasts until
+    /// <see cref="CutAsync"/>; a <see cref="Resume"/> after that relays afresh.
+    /// </summary>
+    public void Stall() => _stalled = true;
 
     /// <summary>Stops listening and resets every relayed connection: the server is unreachable until <see cref="Resume"/>.</summary>
     public async Task CutAsync()
@@ -91,12 +106,18 @@ public sealed class TcpRelay : IAsyncDisposable
             {
                 return;
             }
+            Interlocked.Increment(ref _accepted);
             _ = RelayAsync(client, ct);
         }
     }
 
     private async Task RelayAsync(Socket client, CancellationToken ct)
     {
+        if (_stalled)
+        {
+            await HoldAsync(client, ct);
+            return;
+        }
         var server = new Socket(_target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _open[client] = 0;
         _open[server] = 0;
@@ -116,7 +137,27 @@ public sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(Socket from, Socket to, CancellationToken ct)
+    // Reads what the client sends, so that its writes never block, and answers nothing, until it gives up or the relay is cut.
+    private async Task HoldAsync(Socket client, CancellationToken ct)
+    {
+        _open[client] = 0;
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (await client.ReceiveAsync(buffer, SocketFlags.None, ct) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            Close(client);
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to, CancellationToken ct)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -124,7 +165,11 @@ public sealed class TcpRelay : IAsyncDisposable
             int read;
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, ct)) > 0)
             {
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, ct);
+                // Stalled: what arrives is dropped, in both directions, and the connection is left open.
+                if (!_stalled)
+                {
+                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, ct);
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
