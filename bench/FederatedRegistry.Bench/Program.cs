@@ -47,6 +47,7 @@ public static class BenchProgram
             {
                 rows.AddRange(await Figure2Crud.RunAsync(options, ct));
             }
+            rows.AddRange(options.Figures.Contains(3) ? await Figure3Summary.RunAsync(options, ct) : []);
             if (options.Figures.Contains(6))
             {
                 rows.AddRange(await Figure6ColdStart.RunAsync(options, ct));
