@@ -216,7 +216,15 @@ public static class Figure3Summary
         const string slug = "bench-import";
         await FedregImport.CreateProviderAsync(node.Grpc, slug, ct);
         var (csv, importedIds) = FedregImport.WriteCsv(slug, ImportRows, "bench-import");
-        var import = await FedregImport.RunAsync(csv, node.GrpcAddress, ImportRows, ct);
+        ImportRun import;
+        try
+        {
+            import = await FedregImport.RunAsync(csv, node.GrpcAddress, ImportRows, ct);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(csv)!, recursive: true);
+        }
         Console.Error.WriteLine("  " + FedregImport.Describe(import));
         await StepAsync($"after importing {import.Created:N0}");
 
