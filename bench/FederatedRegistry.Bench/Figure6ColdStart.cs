@@ -10,7 +10,7 @@ namespace FederatedRegistry.Bench;
 public static class Figure6ColdStart
 {
     // Inherited variables that would configure a child behind the bench's back.
-    private static readonly string[] ConfigurationPrefixes = ["Node__", "Storage__", "ConnectionStrings__", "Orleans__", "Kestrel__", "Auth__", "Federation__", "Limits__", "ASPNETCORE_", "DOTNET_ENVIRONMENT"];
+    internal static readonly string[] ConfigurationPrefixes = ["Node__", "Storage__", "ConnectionStrings__", "Orleans__", "Kestrel__", "Auth__", "Federation__", "Limits__", "ASPNETCORE_", "DOTNET_ENVIRONMENT"];
 
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -135,6 +135,6 @@ public static class Figure6ColdStart
     }
 
     // Under `dotnet run` the harness itself runs on the dotnet host; use the same one for the children.
-    private static string DotnetHost() =>
+    internal static string DotnetHost() =>
         Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
 }
