@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using FederatedRegistry.Cli.Commands;
 using FederatedRegistry.Cli.Connection;
 using FederatedRegistry.Cli.Errors;
 using FederatedRegistry.Cli.Manifests;
 using FederatedRegistry.Cli.Output;
+using Google.Protobuf;
 using Grpc.Core;
 
 namespace FederatedRegistry.Cli;
@@ -63,6 +65,44 @@ internal sealed class CommandContext(CliOutput output, CliSettings settings)
             Output.Error(error);
             return (null, error.ExitCode);
         }
+    }
+
+    /// <summary>A listing's messages: a JSON array of them in json mode, else a table of one row each.</summary>
+    public void PrintList<TItem>(IReadOnlyCollection<TItem> items, IReadOnlyList<string> headers, Func<TItem, IReadOnlyList<string>> row)
+        where TItem : IMessage
+    {
+        if (Output.Format == OutputFormat.Json)
+        {
+            Output.Json(new JsonArray([.. items.Select(i => CliOutput.ToJson(i))]));
+        }
+        else
+        {
+            Output.Table(headers, items.Select(row));
+        }
+    }
+
+    /// <summary>
+    /// A listing command on the one node named: up to <paramref name="limit"/> items (<c>--limit</c>, 1 or more), page
+    /// after page as <see cref="ListAsync"/> reads them, printed as <see cref="PrintList"/> does; the exit code.
+    /// </summary>
+    public async Task<int> ListAndPrintAsync<TPage, TItem>(int limit,
+        Func<NodeConnection, int, string, Task<TPage>> page, Func<TPage, IEnumerable<TItem>> items, Func<TPage, string> nextToken,
+        IReadOnlyList<string> headers, Func<TItem, IReadOnlyList<string>> row)
+        where TPage : class
+        where TItem : IMessage
+    {
+        if (limit < 1)
+        {
+            throw new UsageException("--limit must be 1 or more.");
+        }
+        using var node = Connect(Settings.RequireOneNode());
+        var (found, code) = await ListAsync(node, limit, page, items, nextToken);
+        if (found is null)
+        {
+            return code;
+        }
+        PrintList(found, headers, row);
+        return ExitCodes.Ok;
     }
 
     /// <summary>

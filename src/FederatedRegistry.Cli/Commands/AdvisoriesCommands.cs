@@ -60,15 +60,8 @@ internal static class AdvisoriesCommands
             {
                 return code;
             }
-            if (context.Output.Format == OutputFormat.Json)
-            {
-                context.Output.Json(new JsonArray([.. answer.Advisories.Select(a => CliOutput.ToJson(a))]));
-            }
-            else
-            {
-                context.Output.Table(["ID", "PUBLISHED", "CATEGORIES", "TITLE"], answer.Advisories.Select(a => (IReadOnlyList<string>)
-                    [a.Id, a.PublishedAt?.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture) ?? "", string.Join(",", a.Categories), a.Title]));
-            }
+            context.PrintList(answer.Advisories, ["ID", "PUBLISHED", "CATEGORIES", "TITLE"],
+                a => [a.Id, a.PublishedAt?.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture) ?? "", string.Join(",", a.Categories), a.Title]);
             return ExitCodes.Ok;
         });
         return command;

@@ -65,36 +65,17 @@ internal static class IncidentsCommands
                 Severity = CliApp.ParseEnum<Severity>(parse.GetValue(severity), "--severity"),
                 ProductId = parse.GetValue(product) ?? "",
             };
-            var max = parse.GetValue(limit);
-            if (max < 1)
-            {
-                throw new Connection.UsageException("--limit must be 1 or more.");
-            }
-            using var node = context.Connect(context.Settings.RequireOneNode());
-            var (items, code) = await context.ListAsync(node, max,
+            return await context.ListAndPrintAsync(parse.GetValue(limit),
                 (n, size, token) =>
                 {
                     request.PageSize = size;
                     request.PageToken = token;
                     return n.Client.ListIncidentsAsync(request, n.Call(cancellationToken)).ResponseAsync;
                 },
-                page => page.Incidents, page => page.NextPageToken);
-            if (items is null)
-            {
-                return code;
-            }
-
-            if (context.Output.Format == OutputFormat.Json)
-            {
-                context.Output.Json(new JsonArray([.. items.Select(i => CliOutput.ToJson(i))]));
-            }
-            else
-            {
-                context.Output.Table(["ID", "SEVERITY", "STATUS", "DEADLINE", "OVERDUE", "TITLE"], items.Select(i => (IReadOnlyList<string>)
-                    [i.Id, ProtoEnums.Display(i.Severity), ProtoEnums.Display(i.Status),
-                     i.ReportingDeadline?.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture) ?? "-", i.Overdue ? "yes" : "no", i.Title]));
-            }
-            return ExitCodes.Ok;
+                page => page.Incidents, page => page.NextPageToken,
+                ["ID", "SEVERITY", "STATUS", "DEADLINE", "OVERDUE", "TITLE"],
+                i => [i.Id, ProtoEnums.Display(i.Severity), ProtoEnums.Display(i.Status),
+                      i.ReportingDeadline?.ToDateTimeOffset().ToString("u", CultureInfo.InvariantCulture) ?? "-", i.Overdue ? "yes" : "no", i.Title]);
         });
         return command;
     }

@@ -206,36 +206,17 @@ internal static class SystemsCommands
                 ProductId = parse.GetValue(product) ?? "",
                 Text = parse.GetValue(text) ?? "",
             };
-            var max = parse.GetValue(limit);
-            if (max < 1)
-            {
-                throw new Connection.UsageException("--limit must be 1 or more.");
-            }
-            using var node = context.Connect(context.Settings.RequireOneNode());
-            var (items, code) = await context.ListAsync(node, max,
+            return await context.ListAndPrintAsync(parse.GetValue(limit),
                 (n, size, token) =>
                 {
                     request.PageSize = size;
                     request.PageToken = token;
                     return n.Client.ListSystemsAsync(request, n.Call(cancellationToken)).ResponseAsync;
                 },
-                page => page.Systems, page => page.NextPageToken);
-            if (items is null)
-            {
-                return code;
-            }
-
-            if (context.Output.Format == OutputFormat.Json)
-            {
-                context.Output.Json(new JsonArray([.. items.Select(i => CliOutput.ToJson(i))]));
-            }
-            else
-            {
-                context.Output.Table(["ID", "STATUS", "RISK_TIER", "CATEGORY", "PRODUCT_ID", "NAME"], items.Select(i => (IReadOnlyList<string>)
-                    [i.Id, ProtoEnums.Display(i.Status), ProtoEnums.Display(i.DecidedRiskTier != RiskTier.Unspecified ? i.DecidedRiskTier : i.ProposedRiskTier),
-                     ProtoEnums.Display(i.Category), i.ProductId, i.Name]));
-            }
-            return ExitCodes.Ok;
+                page => page.Systems, page => page.NextPageToken,
+                ["ID", "STATUS", "RISK_TIER", "CATEGORY", "PRODUCT_ID", "NAME"],
+                i => [i.Id, ProtoEnums.Display(i.Status), ProtoEnums.Display(i.DecidedRiskTier != RiskTier.Unspecified ? i.DecidedRiskTier : i.ProposedRiskTier),
+                      ProtoEnums.Display(i.Category), i.ProductId, i.Name]);
         });
         return command;
     }
