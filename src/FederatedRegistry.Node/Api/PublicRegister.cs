@@ -1,6 +1,7 @@
 using FederatedRegistry.Domain;
 using FederatedRegistry.Domain.Registrations;
 using FederatedRegistry.Domain.Sharing;
+using FederatedRegistry.Node.Hosting;
 using FederatedRegistry.Storage;
 using V1 = FederatedRegistry.Contracts.V1;
 
@@ -30,6 +31,13 @@ internal static class PublicRegister
         view.DecisionReason = "";
         return view;
     }
+
+    /// <summary>
+    /// The query as <paramref name="caller"/> may run it: whole for the authority, and for a provider asking for its own
+    /// registrations; for anyone else <see cref="Restrict"/>ed to the public register.
+    /// </summary>
+    public static SystemQuery? For(ApiCaller caller, SystemQuery query) =>
+        caller.IsAuthority || (caller.IsProvider && query.ProviderId == caller.ProviderId) ? query : Restrict(query);
 
     /// <summary>The query narrowed to the public register; null when what it asks for is outside it (nothing to list).</summary>
     public static SystemQuery? Restrict(SystemQuery query)

@@ -92,11 +92,7 @@ internal sealed partial class RegistryApi
             ProductId = NullIfEmpty(request.ProductId),
             PageSize = ExportPageSize,
         };
-        // As ListSystems: the authority exports everything, a provider everything of its own, anyone else the public register.
-        if (!caller.IsAuthority && !(caller.IsProvider && query.ProviderId == caller.ProviderId))
-        {
-            query = PublicRegister.Restrict(query);
-        }
+        query = PublicRegister.For(caller, query);
 
         using var export = new ExportStream(format!.Value, RegistrationExport.Dataset, RegistrationExport.Columns, Code, clock.GetUtcNow(), responseStream, context);
         var providers = new Dictionary<string, Provider?>(StringComparer.Ordinal);

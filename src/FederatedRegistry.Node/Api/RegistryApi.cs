@@ -122,14 +122,10 @@ internal sealed partial class RegistryApi(
             PageSize = request.PageSize == 0 ? RegistryIndex.DefaultPageSize : request.PageSize,
             PageToken = NullIfEmpty(request.PageToken),
         };
-        // The authority lists everything, a provider everything of its own; any other listing is the public register.
-        if (!caller.IsAuthority && !(caller.IsProvider && query.ProviderId == caller.ProviderId))
-        {
-            query = PublicRegister.Restrict(query);
-        }
-        var page = query is null
+        var visible = PublicRegister.For(caller, query);
+        var page = visible is null
             ? new Page<SystemRow>([], null)
-            : await WithPageToken(() => index.QuerySystemsAsync(query, context.CancellationToken));
+            : await WithPageToken(() => index.QuerySystemsAsync(visible, context.CancellationToken));
         return new V1.ListSystemsResponse
         {
             Systems = { page.Items.Select(ProtoMapping.ToProto) },
