@@ -18,6 +18,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# The platform being built for (amd64, arm64): the publish is for it, so that the node is precompiled (ReadyToRun,
+# see the node's project file) and starts without JIT-compiling its start-up path.
+ARG TARGETARCH
 
 # Restore layer: only what restore reads, so that a source change does not download the packages again.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
@@ -27,11 +30,11 @@ COPY src/FederatedRegistry.Federation/FederatedRegistry.Federation.csproj src/Fe
 COPY src/FederatedRegistry.Grains/FederatedRegistry.Grains.csproj src/FederatedRegistry.Grains/
 COPY src/FederatedRegistry.Storage/FederatedRegistry.Storage.csproj src/FederatedRegistry.Storage/
 COPY src/FederatedRegistry.Node/FederatedRegistry.Node.csproj src/FederatedRegistry.Node/
-RUN dotnet restore src/FederatedRegistry.Node/FederatedRegistry.Node.csproj
+RUN dotnet restore src/FederatedRegistry.Node/FederatedRegistry.Node.csproj -a "$TARGETARCH"
 
 COPY protos/ protos/
 COPY src/ src/
-RUN dotnet publish src/FederatedRegistry.Node/FederatedRegistry.Node.csproj -c Release --no-restore -o /app
+RUN dotnet publish src/FederatedRegistry.Node/FederatedRegistry.Node.csproj -c Release -a "$TARGETARCH" --no-restore -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime
 

@@ -102,6 +102,24 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void Publish_IsForTheImagePlatform_WithTheSameArchitectureItWasRestoredFor()
+    {
+        // The node is precompiled (ReadyToRun) only when published for a platform; `publish --no-restore` for an
+        // architecture the restore layer did not restore fails (NETSDK1047).
+        var build = Dockerfile.Instructions.Where(i => i.Stage == 0 && i.Keyword == "RUN").Select(i => i.Arguments).ToList();
+        var restore = build.Single(a => a.Contains("dotnet restore", StringComparison.Ordinal));
+        var publish = build.Single(a => a.Contains("dotnet publish", StringComparison.Ordinal));
+        const string architecture = "-a \"$TARGETARCH\"";
+
+        Assert.Contains(architecture, restore, StringComparison.Ordinal);
+        Assert.Contains(architecture, publish, StringComparison.Ordinal);
+        Assert.Contains("--no-restore", publish, StringComparison.Ordinal);
+        Assert.Contains(Dockerfile.Instructions, i => i.Stage == 0 && i.Keyword == "ARG" && i.Arguments == "TARGETARCH");
+        var project = File.ReadAllText(Repository.NodeProject);
+        Assert.Matches(@"<PropertyGroup Condition=""'\$\(RuntimeIdentifier\)' != ''"">\s*(<!--[\s\S]*?-->\s*)?<PublishReadyToRun>true</PublishReadyToRun>", project);
+    }
+
+    [Fact]
     public void Image_BakesInNoSecrets_AndTheBuildContextLeavesKeysAndDataOut()
     {
         var ignored = File.ReadAllLines(Repository.DockerIgnore).Select(l => l.Trim()).ToHashSet();
