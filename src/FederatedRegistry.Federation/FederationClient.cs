@@ -244,8 +244,9 @@ public static class FanOut
         cts.CancelAfter(deadline);
         var due = DateTime.UtcNow + deadline;
         var calls = peers.Select(peer => Guard(peer, () => ask(peer, due, cts.Token), cts.Token)).ToArray();
-        // The calls observe the token; the race with the delay only guards against one that ignores it.
-        await Task.WhenAny(Task.WhenAll(calls), Task.Delay(deadline + TimeSpan.FromMilliseconds(50), CancellationToken.None));
+        // The calls observe the token; the race with the delay only guards against one that ignores it. It ends at the
+        // deadline itself, since the caller's reply is due soon after (see PeerWait).
+        await Task.WhenAny(Task.WhenAll(calls), Task.Delay(deadline, CancellationToken.None));
         var answers = new List<(Peer, T)>();
         var failures = new List<PeerFailure>();
         for (var i = 0; i < peers.Count; i++)
@@ -269,6 +270,24 @@ public static class FanOut
         // The caller giving up is not the peers being late.
         ct.ThrowIfCancellationRequested();
         return new FanOutResult<T>(answers, failures);
+    }
+
+    /// <summary>
+    /// How long a fan-out may wait for its peers so that its whole answer is back within <paramref name="deadline"/>,
+    /// counted from the request's arrival: what has already <paramref name="elapsed"/> since, and a reserve for merging
+    /// and replying, are taken off. The reserve is at most a quarter of the deadline, so that a short deadline still
+    /// leaves most of itself to the peers; the caller's own remaining time, when it set one, bounds the wait too.
+    /// Never negative: with nothing left, every peer is reported late at once.
+    /// </summary>
+    public static TimeSpan PeerWait(TimeSpan deadline, TimeSpan elapsed, TimeSpan replyReserve, TimeSpan? callerRemaining = null)
+    {
+        var reserve = replyReserve < deadline / 4 ? replyReserve : deadline / 4;
+        var wait = deadline - elapsed - reserve;
+        if (callerRemaining is { } remaining && remaining - reserve < wait)
+        {
+            wait = remaining - reserve;
+        }
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
     private static async Task<(T? Answer, PeerFailure? Failure)> Guard<T>(Peer peer, Func<Task<T>> call, CancellationToken ct)

@@ -128,6 +128,37 @@ public sealed class FanOutTests
         Assert.InRange(deadlines.First(), before + Long, DateTime.UtcNow + Long);
     }
 
+    [Theory]
+    // deadline, elapsed since arrival, reserve, caller's remaining time (-1: none) -> wait for the peers (ms)
+    [InlineData(2000, 0, 100, -1, 1900)]
+    [InlineData(2000, 30, 100, -1, 1870)]
+    [InlineData(2000, 30, 0, -1, 1970)]
+    [InlineData(200, 0, 100, -1, 150)]
+    [InlineData(2000, 0, 100, 1000, 900)]
+    [InlineData(2000, 500, 100, 5000, 1400)]
+    [InlineData(2000, 1950, 100, -1, 0)]
+    [InlineData(2000, 0, 100, 50, 0)]
+    public void PeerWait_LeavesTheReplyItsReserve_CountingFromArrival_AndWithinTheCallersOwnDeadline(
+        int deadlineMs, int elapsedMs, int reserveMs, int callerRemainingMs, int expectedMs)
+    {
+        var wait = FanOut.PeerWait(
+            TimeSpan.FromMilliseconds(deadlineMs), TimeSpan.FromMilliseconds(elapsedMs), TimeSpan.FromMilliseconds(reserveMs),
+            callerRemainingMs < 0 ? null : TimeSpan.FromMilliseconds(callerRemainingMs));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), wait);
+    }
+
+    [Fact]
+    public async Task AskAllAsync_NoTimeLeft_ReportsEveryPeerLate_WithoutWaiting()
+    {
+        var answered = new TaskCompletionSource<int>();
+
+        var result = await FanOut.AskAllAsync(Peers, TimeSpan.Zero, (_, _, ct) => answered.Task.WaitAsync(ct), CancellationToken.None);
+
+        Assert.Empty(result.Answers);
+        Assert.Equal(Peers.Select(p => (p.Code, "deadline_exceeded")), result.Failures.Select(f => (f.Node, f.Reason)));
+    }
+
     [Fact]
     public async Task AskAllAsync_CallsAreCancelledOnceTheResultIsGathered()
     {

@@ -20,7 +20,7 @@ internal static class FederationCommands
     {
         var dimensions = new Option<string>("--dimensions") { Description = "1-4 comma-separated dimensions, e.g. risk_tier,category.", Required = true };
         var dataset = new Option<string?>("--dataset") { Description = "systems (default) or incidents." };
-        var deadline = new Option<int>("--deadline-ms") { Description = "How long to wait for the peers (the node's Federation:QueryDeadline when 0)." };
+        var deadline = new Option<int>("--deadline-ms") { Description = "How long the answer may take, in ms (the node's Federation:QueryDeadline when 0)." };
         var command = new Command("summary", "Counts from every national peer, each with the node and policy version that supplied it.") { dimensions, dataset, deadline };
         dataset.AcceptOnlyFromAmong("systems", "incidents");
         CliApp.SetAction(command, globals, output, errors, async (parse, context, cancellationToken) =>

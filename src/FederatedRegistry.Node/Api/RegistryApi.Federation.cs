@@ -153,7 +153,7 @@ internal sealed partial class RegistryApi
                 rules.Add("dimensions", "must not name a dimension twice");
             }
         }
-        var deadline = Deadline(rules, request.DeadlineMs);
+        var deadline = PeerWait(rules, request.DeadlineMs, context);
         RpcErrors.ThrowIfInvalid(rules.Violations);
 
         var datasetName = SharingCatalogue.Name(dataset!.Value);
@@ -226,7 +226,7 @@ internal sealed partial class RegistryApi
         {
             rules.Add("product_id", "must be " + Identifiers.ProductIdDescription);
         }
-        var deadline = Deadline(rules, request.DeadlineMs);
+        var deadline = PeerWait(rules, request.DeadlineMs, context);
         RpcErrors.ThrowIfInvalid(rules.Violations);
 
         var policyVersion = (await Policy.GetAsync()).Version;
@@ -278,13 +278,20 @@ internal sealed partial class RegistryApi
         return response;
     }
 
-    private TimeSpan Deadline(FieldRules rules, int deadlineMs)
+    /// <summary>
+    /// How long the fan-out may wait for the peers: the answer's deadline (<paramref name="deadlineMs"/>, or
+    /// Federation:QueryDeadline) counts from the request's arrival, and keeps Federation:ReplyReserve for the reply.
+    /// </summary>
+    private TimeSpan PeerWait(FieldRules rules, int deadlineMs, ServerCallContext context)
     {
+        var options = federationOptions.Value;
         if (deadlineMs is < 0 or > MaxDeadlineMs)
         {
-            rules.Add("deadline_ms", $"must be between 1 and {MaxDeadlineMs}, or 0 for the node's default ({federationOptions.Value.QueryDeadline.TotalMilliseconds:0})");
+            rules.Add("deadline_ms", $"must be between 1 and {MaxDeadlineMs}, or 0 for the node's default ({options.QueryDeadline.TotalMilliseconds:0})");
         }
-        return deadlineMs > 0 ? TimeSpan.FromMilliseconds(deadlineMs) : federationOptions.Value.QueryDeadline;
+        var deadline = deadlineMs > 0 ? TimeSpan.FromMilliseconds(deadlineMs) : options.QueryDeadline;
+        TimeSpan? callerRemaining = context.Deadline == DateTime.MaxValue ? null : context.Deadline - DateTime.UtcNow;
+        return FanOut.PeerWait(deadline, RequestArrival.Elapsed(context), options.ReplyReserve, callerRemaining);
     }
 
     private V1.AlertView ToView(ReceivedAlert a) => new()

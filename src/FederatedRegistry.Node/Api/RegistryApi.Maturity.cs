@@ -25,7 +25,7 @@ internal sealed partial class RegistryApi
     public override async Task<V1.FederationMaturity> GetFederationMaturity(V1.GetFederationMaturityRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
-        var deadline = Deadline(rules, request.DeadlineMs);
+        var deadline = PeerWait(rules, request.DeadlineMs, context);
         RpcErrors.ThrowIfInvalid(rules.Violations);
 
         var ct = context.CancellationToken;

@@ -32,6 +32,7 @@ public static class NodeHost
         builder.AddNodeTelemetry();
 
         var app = builder.Build();
+        app.UseRequestArrival();
         app.UseFederationEndpoint();
         app.MapRegistryApi();
         app.MapNodeTelemetry();

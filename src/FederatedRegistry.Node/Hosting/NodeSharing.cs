@@ -47,8 +47,17 @@ public sealed class FederationOptions
     /// <summary>The node's TLS certificate on the federation endpoint and towards peers; generated into Node:DataDirectory when unset.</summary>
     public CertificateOptions Certificate { get; set; } = new();
 
-    /// <summary>How long a fan-out (federation summary, product lookup) waits for the peers; 2 seconds unless set.</summary>
+    /// <summary>
+    /// How long a fan-out's answer (federation summary, maturity, product lookup) may take, counted from the request's
+    /// arrival; 2 seconds unless set. The peers are waited for until <see cref="ReplyReserve"/> before it.
+    /// </summary>
     public TimeSpan QueryDeadline { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The part of a fan-out's deadline kept for merging the answers and replying (at most a quarter of the deadline);
+    /// 100 ms unless set.
+    /// </summary>
+    public TimeSpan ReplyReserve { get; set; } = TimeSpan.FromMilliseconds(100);
 }
 
 /// <summary>The policy document read from Sharing:PolicyFile at start; null when the setting is unset.</summary>
@@ -79,6 +88,10 @@ public static class NodeSharing
         if (federation.QueryDeadline <= TimeSpan.Zero || federation.QueryDeadline > TimeSpan.FromSeconds(30))
         {
             failures.Add($"Federation:QueryDeadline '{federation.QueryDeadline}' must be more than 0 and at most 00:00:30.");
+        }
+        if (federation.ReplyReserve < TimeSpan.Zero || federation.ReplyReserve > TimeSpan.FromSeconds(5))
+        {
+            failures.Add($"Federation:ReplyReserve '{federation.ReplyReserve}' must be between 00:00:00 and 00:00:05.");
         }
         var endpoint = FederationEndpoint.Read(federation.ListenUrl, failures);
         if (failures.Count > 0)

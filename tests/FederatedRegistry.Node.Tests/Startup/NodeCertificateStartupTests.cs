@@ -121,6 +121,8 @@ public sealed class NodeCertificateStartupTests
         { "hostname-listen-url", ["Federation:ListenUrl 'https://federation.example:5082' must be an https:// URL with an IP address, localhost or *"] },
         { "peer-without-pin", ["Federation:Peers:0:CertificateSha256 is required"] },
         { "peer-over-http", ["Federation:Peers:0:Address 'http://127.0.0.1:5182' must be the peer's federation endpoint as an absolute https:// URL"] },
+        { "zero-query-deadline", ["Federation:QueryDeadline '00:00:00' must be more than 0 and at most 00:00:30."] },
+        { "negative-reply-reserve", ["Federation:ReplyReserve '-00:00:00.0010000' must be between 00:00:00 and 00:00:05."] },
     };
 
     [Theory]
@@ -161,6 +163,12 @@ public sealed class NodeCertificateStartupTests
                 break;
             case "hostname-listen-url":
                 settings.With("Federation:ListenUrl", "https://federation.example:5082");
+                break;
+            case "zero-query-deadline":
+                settings.With("Federation:QueryDeadline", "00:00:00");
+                break;
+            case "negative-reply-reserve":
+                settings.With("Federation:ReplyReserve", "-00:00:00.001");
                 break;
             default:
                 using (var peerKey = Domain.Signing.NodeKey.Generate())
