@@ -187,6 +187,21 @@ public abstract class AuditLogTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task UpsertWithAudit_OfTheNextVersion_WhoseEntryCannotBeStored_LeavesTheRowAtItsVersion()
+    {
+        var (index, log) = await NewIndexAndLogAsync();
+        var row = TestRows.System();
+        await index.UpsertSystemAsync(row, _ => [Record($"system:{row.Id}:v1")]);
+
+        // A change of uncounted fields only: the update that needs no counts moved.
+        await Assert.ThrowsAnyAsync<Exception>(() => index.UpsertSystemAsync(row with { StateVersion = 2, Name = "Renamed" }, _ => [Record("ok"), Record("")]));
+
+        var stored = await index.GetSystemAsync(row.Id);
+        Assert.Equal((1, row.Name), (stored!.StateVersion, stored.Name));
+        Assert.Equal([$"system:{row.Id}:v1"], await ReadSourceKeysAsync(log));
+    }
+
+    [Fact]
     public async Task UpsertWithAudit_ReappliedAfterTheEntryWasLost_DoesNotDuplicateIt()
     {
         var (index, log) = await NewIndexAndLogAsync();

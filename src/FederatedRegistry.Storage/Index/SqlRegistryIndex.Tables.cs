@@ -13,6 +13,7 @@ internal abstract partial class SqlRegistryIndex
             "proposed_risk_tier", "decided_risk_tier", "markets", "deployment_status", "state_version", "created_at", "updated_at",
         ],
         DerivedColumns: ["risk_tier", "name_folded", "purpose_folded"],
+        CountedColumns: ["status", "risk_tier", "category"],
         Id: row => row.Id,
         Version: row => row.StateVersion,
         Buckets: CountBuckets.Of,
@@ -64,6 +65,7 @@ internal abstract partial class SqlRegistryIndex
             "suspected_cause", "cross_border", "triage_time",
         ],
         DerivedColumns: [],
+        CountedColumns: ["status", "severity", "harm_types", "occurred_at"],
         Id: row => row.Id,
         Version: row => row.StateVersion,
         Buckets: CountBuckets.Of,
@@ -108,12 +110,17 @@ internal abstract partial class SqlRegistryIndex
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    /// <summary>How one row type maps to its table; <paramref name="Read"/> reads <paramref name="ReadColumns"/> by position.</summary>
+    /// <summary>
+    /// How one row type maps to its table; <paramref name="Read"/> reads <paramref name="ReadColumns"/> by position.
+    /// <paramref name="CountedColumns"/> are the columns its <paramref name="Buckets"/> are computed from: rows equal
+    /// in them are in the same counts.
+    /// </summary>
     private sealed record RowTable<T>(
         string Name,
         string Dataset,
         string[] ReadColumns,
         string[] DerivedColumns,
+        string[] CountedColumns,
         Func<T, string> Id,
         Func<T, int> Version,
         Func<T, IEnumerable<(string Dimension, string Value)>> Buckets,
@@ -124,5 +131,8 @@ internal abstract partial class SqlRegistryIndex
 
         /// <summary>Every column an insert or update writes: the row's own plus those derived from it.</summary>
         public string[] WriteColumns { get; } = [.. ReadColumns, .. DerivedColumns];
+
+        /// <summary>The SET list of an update, every written column but the key, from the parameters <c>Bind</c> adds.</summary>
+        public string UpdateSet { get; } = string.Join(", ", ReadColumns.Concat(DerivedColumns).Where(c => c != "id").Select(c => $"{c} = @{c}"));
     }
 }

@@ -206,6 +206,10 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     {
         var id = table.Id(row);
         ArgumentException.ThrowIfNullOrEmpty(id, "row.Id");
+        if (provider == StorageProvider.Postgres && table.Version(row) > 1 && await TryApplyNextKeepingCountsAsync(table, row, audit, ct).ConfigureAwait(false))
+        {
+            return new IndexChange(table.Dataset, id, table.Version(row) - 1, table.Version(row), [], 0);
+        }
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
@@ -257,6 +261,35 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     }
 
     /// <summary>
+    /// PostgreSQL, one statement that commits on its own: when the row holds the version just before
+    /// <paramref name="row"/>'s and the change leaves every counted column as it was (most edits), updates it and
+    /// appends the audit entries of that one version. The counts stay as they are, so nothing else is needed: one round
+    /// trip and no explicit transaction. False when the row is elsewhere or a counted value changes; nothing is
+    /// written then, and the general path runs.
+    /// </summary>
+    private async Task<bool> TryApplyNextKeepingCountsAsync<T>(RowTable<T> table, T row, Func<int, IReadOnlyList<AuditRecord>>? audit, CancellationToken ct)
+        where T : class
+    {
+        var previous = table.Version(row) - 1;
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand { Connection = (NpgsqlConnection)connection };
+        table.Bind(this, command, row);
+        command.Parameters.Add(new NpgsqlParameter("previous_state_version", previous));
+        var countsKept = string.Join(" AND ", table.CountedColumns.Select(c => $"{c} IS NOT DISTINCT FROM @{c}"));
+        var sql = $"WITH updated AS (UPDATE {table.Name} SET {table.UpdateSet} "
+            + $"WHERE id = @id AND state_version = @previous_state_version AND {countsKept} RETURNING 1)";
+        var records = audit?.Invoke(previous) ?? [];
+        if (records.Count > 0)
+        {
+            // A data-modifying WITH runs once whether or not it is read; it appends only if the update did.
+            sql += $", audit AS ({AuditSql.PostgresInsert("EXISTS (SELECT 1 FROM updated)")})";
+            AuditSql.AddPostgresParameters(command, records);
+        }
+        command.CommandText = sql + " SELECT count(*) FROM updated";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture) == 1;
+    }
+
+    /// <summary>
     /// PostgreSQL, in one round trip: locks the row and reads it, and if it holds the version just before
     /// <paramref name="row"/>'s (as after every ordinary change) updates it and appends the audit entries of that one
     /// version. The caller then only moves the counts, from the stored row it gets back, and commits: two round trips
@@ -275,8 +308,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
         batch.BatchCommands.Add(read);
 
         // The lock taken by the first statement means the second finds the row as the first read it.
-        var update = $"UPDATE {table.Name} SET {string.Join(", ", table.WriteColumns.Where(c => c != "id").Select(c => $"{c} = @{c}"))} "
-            + "WHERE id = @id AND state_version = @previous_state_version";
+        var update = $"UPDATE {table.Name} SET {table.UpdateSet} WHERE id = @id AND state_version = @previous_state_version";
         using var bind = new NpgsqlCommand();
         table.Bind(this, bind, row);
         bind.Parameters.Add(new NpgsqlParameter("previous_state_version", previous));
@@ -350,7 +382,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"UPDATE {table.Name} SET {string.Join(", ", table.WriteColumns.Where(c => c != "id").Select(c => $"{c} = @{c}"))} WHERE id = @id";
+        command.CommandText = $"UPDATE {table.Name} SET {table.UpdateSet} WHERE id = @id";
         table.Bind(this, command, row);
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
