@@ -16,8 +16,11 @@ public sealed class IncidentGrain(
     IOptions<ReportingOptions> reporting,
     IRegistryIndex index,
     PeerDirectory peers,
-    TimeProvider clock) : Grain, IIncidentGrain
+    TimeProvider clock) : Grain, IIncidentGrain, IIncomingGrainCallFilter
 {
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) =>
+        UnknownRecords.InvokeThenReleaseIfEmptyAsync(context, () => state.State.Current is null, DeactivateOnIdle);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (alerts.State.Pending && state.State.Current is { } incident)

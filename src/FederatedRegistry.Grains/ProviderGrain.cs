@@ -11,8 +11,11 @@ public sealed class ProviderGrain(
     IOptions<NodeOptions> node,
     IAuditLog audit,
     TimeProvider clock,
-    ILogger<ProviderGrain> logger) : Grain, IProviderGrain
+    ILogger<ProviderGrain> logger) : Grain, IProviderGrain, IIncomingGrainCallFilter
 {
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) =>
+        UnknownRecords.InvokeThenReleaseIfEmptyAsync(context, () => state.State.Current is null, DeactivateOnIdle);
+
     /// <summary>A provider's one audited change, its creation, has the source key <c>provider:{id}:created</c>.</summary>
     internal const string AuditKeyPrefix = "provider:";
 

@@ -10,8 +10,11 @@ public sealed class SystemGrain(
     [PersistentState(StateNames.System, StorageNames.Registry)] IPersistentState<SystemState> state,
     IOptions<NodeOptions> node,
     IRegistryIndex index,
-    TimeProvider clock) : Grain, ISystemGrain
+    TimeProvider clock) : Grain, ISystemGrain, IIncomingGrainCallFilter
 {
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) =>
+        UnknownRecords.InvokeThenReleaseIfEmptyAsync(context, () => state.State.Current is null, DeactivateOnIdle);
+
     public async Task<Outcome<AiSystem>> RegisterAsync(RegisterSystem command)
     {
         if (state.State.Current is { } existing)

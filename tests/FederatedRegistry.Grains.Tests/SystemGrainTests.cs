@@ -27,6 +27,27 @@ public sealed class SystemGrainTests(RegistryCluster fixture)
     }
 
     [Fact]
+    public async Task Get_OfAnUnknownRegistration_LeavesNoActivationBehind_WhileARegisteredOneStays()
+    {
+        var unknown = Grain(Commands.NewProductId());
+        var registeredId = Commands.NewProductId();
+        var registered = Grain(registeredId);
+        await registered.RegisterAsync(Commands.Register(registeredId));
+
+        Assert.Null(await unknown.GetAsync());
+        Assert.NotNull(await registered.GetAsync());
+
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        // The unknown one goes once its call has ended; wait for that rather than for a fixed time.
+        for (var i = 0; i < 300 && await management.GetGrainActivationCount((GrainReference)unknown) > 0; i++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Equal(0, await management.GetGrainActivationCount((GrainReference)unknown));
+        Assert.Equal(1, await management.GetGrainActivationCount((GrainReference)registered));
+    }
+
+    [Fact]
     public async Task Register_SameProductTwice_IsRefusedAsAlreadyExisting()
     {
         var productId = Commands.NewProductId();
