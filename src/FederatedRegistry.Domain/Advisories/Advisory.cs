@@ -40,25 +40,50 @@ public static class AdvisoryRules
     public const int MaxMitigations = 50;
     public const int MaxCategories = 20;
 
-    public static IReadOnlyList<FieldViolation> Validate(PublishAdvisory command)
+    /// <summary>How many advisories one batch publish may hold.</summary>
+    public const int MaxBatch = 500;
+
+    /// <param name="command">The advisory to publish.</param>
+    /// <param name="prefix">Put before every field path: "advisories[3]." in a batch.</param>
+    public static IReadOnlyList<FieldViolation> Validate(PublishAdvisory command, string prefix = "")
     {
         var rules = new FieldRules();
-        Texts(rules, command.Title, command.Summary, command.LessonsLearned, command.Mitigations ?? []);
+        Validate(rules, command, prefix);
+        return rules.Violations;
+    }
+
+    /// <summary>A batch to publish at once: 1 to <see cref="MaxBatch"/> advisories, each by the rules of one, at "advisories[i]".</summary>
+    public static IReadOnlyList<FieldViolation> ValidateBatch(IReadOnlyList<PublishAdvisory> commands)
+    {
+        var rules = new FieldRules();
+        if (commands.Count is 0 or > MaxBatch)
+        {
+            rules.Add("advisories", $"must hold 1 to {MaxBatch} advisories");
+        }
+        for (var i = 0; i < commands.Count && i < MaxBatch; i++)
+        {
+            Validate(rules, commands[i], $"advisories[{i}].");
+        }
+        return rules.Violations;
+    }
+
+    private static void Validate(FieldRules rules, PublishAdvisory command, string prefix)
+    {
+        Texts(rules, command.Title, command.Summary, command.LessonsLearned, command.Mitigations ?? [], prefix);
         var categories = command.Categories ?? [];
         if (categories.Count == 0)
         {
-            rules.Add("categories", "must name at least one category: " + EnumNames.OneOf<Category>());
+            rules.Add(prefix + "categories", "must name at least one category: " + EnumNames.OneOf<Category>());
         }
         else if (categories.Count > MaxCategories)
         {
-            rules.Add("categories", $"must have at most {MaxCategories} entries");
+            rules.Add(prefix + "categories", $"must have at most {MaxCategories} entries");
         }
         for (var i = 0; i < categories.Count && i < MaxCategories; i++)
         {
-            rules.DefinedEnum($"categories[{i}]", (Category?)categories[i]);
+            rules.DefinedEnum($"{prefix}categories[{i}]", (Category?)categories[i]);
         }
-        rules.Distinct("categories", categories);
-        return rules.Violations;
+        rules.Distinct(prefix + "categories", categories);
     }
 
     /// <summary>

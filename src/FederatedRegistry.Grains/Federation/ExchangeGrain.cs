@@ -130,27 +130,32 @@ public sealed class ExchangeGrain(
 
     public Task<IReadOnlyList<KeptAdvisory>> GetAdvisoriesAsync() => Task.FromResult(state.State.Advisories);
 
-    public async Task<Advisory> PublishAsync(PublishAdvisory command)
+    public async Task<Advisory> PublishAsync(PublishAdvisory command) => (await PublishManyAsync([command]))[0];
+
+    public async Task<IReadOnlyList<Advisory>> PublishManyAsync(IReadOnlyList<PublishAdvisory> commands)
     {
         if (Origin != node.Value.Code)
         {
             throw new InvalidOperationException($"Advisories are published through this node's own exchange ({node.Value.Code}), not {Origin}'s.");
         }
         var policy = await GrainFactory.GetGrain<IPolicyGrain>(IPolicyGrain.NodePolicy).GetAsync();
-        var advisory = new Advisory(
+        var now = clock.GetUtcNow();
+        var actor = AuditContext.CurrentActor();
+        var advisories = commands.Select(command => new Advisory(
             Identifiers.NewAdvisoryId(Origin), Origin, policy.Version, command.Title, command.Summary, command.LessonsLearned ?? "",
-            [.. command.Mitigations ?? []], [.. command.Categories.Select(c => EnumNames.ToSnake(c))], clock.GetUtcNow());
-        var entry = AuditDraft.Of($"advisory:{advisory.Id}:published", advisory.PublishedAt, AuditContext.CurrentActor(), "published",
-            "advisory:" + advisory.Id, advisory);
+            [.. command.Mitigations ?? []], [.. command.Categories.Select(c => EnumNames.ToSnake(c))], now)).ToList();
+        var entries = advisories.Select(advisory => AuditDraft.Of($"advisory:{advisory.Id}:published", advisory.PublishedAt, actor, "published",
+            "advisory:" + advisory.Id, advisory));
+        // One write for the whole batch: every advisory is kept, or none.
         await state.CommitAsync(state.State with
         {
-            Advisories = [.. state.State.Advisories, new KeptAdvisory(advisory, null)],
-            Undispatched = [.. state.State.Undispatched, advisory.Id],
-            Audit = _audit.With(state.State.Audit, entry),
+            Advisories = [.. state.State.Advisories, .. advisories.Select(a => new KeptAdvisory(a, null))],
+            Undispatched = [.. state.State.Undispatched, .. advisories.Select(a => a.Id)],
+            Audit = _audit.With(state.State.Audit, entries),
         });
         await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
-        await DispatchAsync([advisory]);
-        return advisory;
+        await DispatchAsync(advisories);
+        return advisories;
     }
 
     private async Task DispatchAsync(IReadOnlyList<Advisory> advisories)

@@ -144,4 +144,10 @@ public interface IExchangeGrain : IGrainWithStringKey
 
     /// <summary>Publishes an advisory of this node (the grain keyed by its own code) and queues it to every peer the policy allows.</summary>
     Task<Advisory> PublishAsync(PublishAdvisory command);
+
+    /// <summary>
+    /// Publishes several advisories as <see cref="PublishAsync"/> does one, stored together in one write and queued to
+    /// each peer together; returned in the order given.
+    /// </summary>
+    Task<IReadOnlyList<Advisory>> PublishManyAsync(IReadOnlyList<PublishAdvisory> commands);
 }

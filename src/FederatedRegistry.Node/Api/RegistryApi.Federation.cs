@@ -98,11 +98,22 @@ internal sealed partial class RegistryApi
     [Authorize(Policy = AccessPolicies.Authority)]
     public override async Task<V1.Advisory> PublishAdvisory(V1.PublishAdvisoryRequest request, ServerCallContext context)
     {
-        var command = new PublishAdvisory(request.Title, request.Summary, request.LessonsLearned, [.. request.Mitigations],
-            [.. request.Categories.Select(c => (Category)(int)c)]);
+        var command = ToCommand(request);
         RpcErrors.ThrowIfInvalid(AdvisoryRules.Validate(command));
         return ToProto(new KeptAdvisory(await grains.GetGrain<IExchangeGrain>(Code).PublishAsync(command), null));
     }
+
+    [Authorize(Policy = AccessPolicies.Authority)]
+    public override async Task<V1.PublishAdvisoriesResponse> PublishAdvisories(V1.PublishAdvisoriesRequest request, ServerCallContext context)
+    {
+        var commands = request.Advisories.Select(ToCommand).ToList();
+        RpcErrors.ThrowIfInvalid(AdvisoryRules.ValidateBatch(commands));
+        var published = await grains.GetGrain<IExchangeGrain>(Code).PublishManyAsync(commands);
+        return new V1.PublishAdvisoriesResponse { Advisories = { published.Select(a => ToProto(new KeptAdvisory(a, null))) } };
+    }
+
+    private static PublishAdvisory ToCommand(V1.PublishAdvisoryRequest request) =>
+        new(request.Title, request.Summary, request.LessonsLearned, [.. request.Mitigations], [.. request.Categories.Select(c => (Category)(int)c)]);
 
     [Authorize(Policy = AccessPolicies.AuthorityOrObserver)]
     public override async Task<V1.ListAdvisoriesResponse> ListAdvisories(V1.ListAdvisoriesRequest request, ServerCallContext context)

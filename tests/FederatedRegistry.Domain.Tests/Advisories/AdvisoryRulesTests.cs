@@ -32,6 +32,22 @@ public sealed class AdvisoryRulesTests
     }
 
     [Fact]
+    public void A_batch_names_each_advisorys_fields_by_its_place()
+    {
+        var fields = AdvisoryRules.ValidateBatch([Valid(), Valid() with { Title = "", Categories = [(Category)99] }]).Select(v => v.Field);
+        Assert.Equal(["advisories[1].title", "advisories[1].categories[0]"], fields);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(AdvisoryRules.MaxBatch + 1)]
+    public void A_batch_holds_one_to_the_most_advisories(int count)
+    {
+        var fields = AdvisoryRules.ValidateBatch([.. Enumerable.Repeat(Valid(), count)]).Select(v => v.Field);
+        Assert.Equal(["advisories"], fields);
+    }
+
+    [Fact]
     public void Too_many_mitigations_are_refused()
     {
         var fields = AdvisoryRules.Validate(Valid() with { Mitigations = [.. Enumerable.Repeat("x", AdvisoryRules.MaxMitigations + 1)] }).Select(v => v.Field);

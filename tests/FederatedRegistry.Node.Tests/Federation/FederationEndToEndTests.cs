@@ -185,6 +185,35 @@ public sealed class FederationEndToEndTests(ThreeNodesAndObserver fixture) : ICl
     }
 
     [Fact]
+    public async Task Advisories_published_as_one_batch_each_reach_every_allowed_peer_once_in_order()
+    {
+        var batch = new PublishAdvisoriesRequest();
+        for (var i = 0; i < 3; i++)
+        {
+            batch.Advisories.Add(new PublishAdvisoryRequest
+            {
+                Title = $"Bulletin item {i}",
+                Summary = "Carried over from the previous register.",
+                Categories = { Category.Finance },
+            });
+        }
+
+        var published = await fixture.Client("KE").PublishAdvisoriesAsync(batch, deadline: NodeClient.Deadline);
+
+        Assert.Equal(["Bulletin item 0", "Bulletin item 1", "Bulletin item 2"], published.Advisories.Select(a => a.Title));
+        Assert.Equal(3, published.Advisories.Select(a => a.Id).Distinct().Count());
+        var ids = published.Advisories.Select(a => a.Id).ToHashSet();
+        foreach (var code in new[] { "FR", "BR", "INTL" })
+        {
+            await Eventually.True(async () => (await fixture.Client(code).ListAdvisoriesAsync(new ListAdvisoriesRequest { Origin = "KE" }, deadline: NodeClient.Deadline))
+                .Advisories.Count(a => ids.Contains(a.Id)) == 3);
+        }
+        await Eventually.True(async () => (await fixture.Client("KE").ListPeersAsync(new ListPeersRequest(), deadline: NodeClient.Deadline)).Peers.All(p => p.OutboxDepth == 0));
+        var atFrance = await fixture.Client("FR").ListAdvisoriesAsync(new ListAdvisoriesRequest { Origin = "KE" }, deadline: NodeClient.Deadline);
+        Assert.Equal(3, atFrance.Advisories.Count(a => ids.Contains(a.Id)));
+    }
+
+    [Fact]
     public async Task Peers_lists_every_peer_with_its_key_and_outbox()
     {
         var peers = await fixture.Client("KE").ListPeersAsync(new ListPeersRequest(), deadline: NodeClient.Deadline);
@@ -209,6 +238,16 @@ public sealed class FederationEndToEndTests(ThreeNodesAndObserver fixture) : ICl
         Assert.Contains("title", bad.ViolatedFields);
         Assert.Contains("summary", bad.ViolatedFields);
         Assert.Contains("categories", bad.ViolatedFields);
+        var before = (await fixture.Client("KE").ListAdvisoriesAsync(new ListAdvisoriesRequest(), deadline: NodeClient.Deadline)).Advisories.Count;
+        var batch = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "advisories": [ { "title": "Fine", "summary": "Fine.", "categories": ["CATEGORY_HEALTH"] }, { "title": "" } ] }
+            """)!.AsObject();
+        var badBatch = await Federation["KE"].Client.PostAsync("/v1/advisories:batchPublish", batch);
+        Assert.Equal(HttpStatusCode.BadRequest, badBatch.StatusCode);
+        Assert.Equal(["advisories[1].title", "advisories[1].summary", "advisories[1].categories"], badBatch.ViolatedFields);
+        Assert.Equal(["advisories"], (await Federation["KE"].Client.PostAsync("/v1/advisories:batchPublish", new System.Text.Json.Nodes.JsonObject())).ViolatedFields);
+        // All or none: the valid first item was not published either.
+        Assert.Equal(before, (await fixture.Client("KE").ListAdvisoriesAsync(new ListAdvisoriesRequest(), deadline: NodeClient.Deadline)).Advisories.Count);
         await GrpcAssert.FailsWith(StatusCode.NotFound, () => fixture.Client("KE").AcknowledgeAlertAsync(
             new AcknowledgeAlertRequest { Id = "FR-INC-0123456789ABCDEFGHJKMNPQRS" }, deadline: NodeClient.Deadline));
     }

@@ -41,6 +41,7 @@ public sealed class RouteAccessTests(EmbeddedNodeFixture node, ITestOutputHelper
         ["ListAlerts"] = AccessPolicies.Authority,
         ["AcknowledgeAlert"] = AccessPolicies.Authority,
         ["PublishAdvisory"] = AccessPolicies.Authority,
+        ["PublishAdvisories"] = AccessPolicies.Authority,
         ["ListAdvisories"] = AccessPolicies.AuthorityOrObserver,
         ["GetFederationSummary"] = AccessPolicies.AuthorityOrObserver,
         ["GetFederationMaturity"] = AccessPolicies.AuthorityOrObserver,
