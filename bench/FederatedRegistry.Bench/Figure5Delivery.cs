@@ -22,11 +22,8 @@ public static class Figure5Delivery
     private const string Deliver = "Deliver";
     private const int RowsPerTransaction = 100;
 
-    /// <summary>Advisories published per batched round.</summary>
+    /// <summary>Advisories published per batched round, in one PublishAdvisories call (its most).</summary>
     private const int BatchItems = 500;
-
-    // Enough concurrent publishers to keep the sender's exchange grain busy, which serialises publishing anyway.
-    private const int Publishers = 4;
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
@@ -57,6 +54,17 @@ public static class Figure5Delivery
                 published.Add(advisory.Id);
             }
             return advisory;
+        }
+
+        async Task PublishBatchAsync(CancellationToken token)
+        {
+            var request = new PublishAdvisoriesRequest();
+            request.Advisories.Add(Enumerable.Range(0, BatchItems).Select(_ => Request(Interlocked.Increment(ref publishCount))));
+            var batch = await sender.PublishAdvisoriesAsync(request, deadline: DateTime.UtcNow.Add(Patience), cancellationToken: token);
+            lock (published)
+            {
+                published.AddRange(batch.Advisories.Select(a => a.Id));
+            }
         }
 
         // The first delivery also opens the sender's channel to the receiver; its shape is the baseline's row.
@@ -100,13 +108,13 @@ public static class Figure5Delivery
         {
             if (round % 2 == 0)
             {
-                batches.Add(await BatchAsync(federation, calls, PublishAsync, ct));
+                batches.Add(await BatchAsync(federation, calls, PublishBatchAsync, ct));
                 transactions.Add(await TransactionsAsync(rawConnection, payload, options.Duration, () => Interlocked.Add(ref rawRows, RowsPerTransaction), ct));
             }
             else
             {
                 transactions.Add(await TransactionsAsync(rawConnection, payload, options.Duration, () => Interlocked.Add(ref rawRows, RowsPerTransaction), ct));
-                batches.Add(await BatchAsync(federation, calls, PublishAsync, ct));
+                batches.Add(await BatchAsync(federation, calls, PublishBatchAsync, ct));
             }
             var (items, accepted, delivered, deliveries) = batches[^1];
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -187,19 +195,12 @@ public static class Figure5Delivery
 
     // From the first publish to the moment the receipt covering the last of them is back at the sender.
     private static async Task<(int Items, TimeSpan Accepted, TimeSpan Delivered, int Calls)> BatchAsync(
-        BenchFederation federation, FederationCalls calls, Func<CancellationToken, Task<Advisory>> publish, CancellationToken ct)
+        BenchFederation federation, FederationCalls calls, Func<CancellationToken, Task> publishBatch, CancellationToken ct)
     {
         var status = federation[Sender].Grpc;
         var before = await DrainedAsync(status, 0, ct);
         var started = Stopwatch.GetTimestamp();
-        var next = 0;
-        await Task.WhenAll(Enumerable.Range(0, Publishers).Select(_ => Task.Run(async () =>
-        {
-            while (Interlocked.Increment(ref next) <= BatchItems)
-            {
-                await publish(ct);
-            }
-        }, ct)));
+        await publishBatch(ct);
         var accepted = Stopwatch.GetElapsedTime(started);
         // Polled outside the timed interval, which ends at the last receipt.
         await DrainedAsync(status, before + BatchItems, ct);
