@@ -164,11 +164,11 @@ internal sealed partial class RegistryApi
                 rules.Add("dimensions", "must not name a dimension twice");
             }
         }
-        var deadline = PeerWait(rules, request.DeadlineMs, context);
+        var peerWait = PeerWait(rules, request.DeadlineMs, context);
         RpcErrors.ThrowIfInvalid(rules.Violations);
 
         var datasetName = SharingCatalogue.Name(dataset!.Value);
-        var (answers, unanswered) = await AskSummariesAsync(datasetName, dimensions, deadline, context.CancellationToken);
+        var (answers, unanswered) = await AskSummariesAsync(datasetName, dimensions, peerWait, context.CancellationToken);
 
         var summary = new V1.FederationSummary { Dataset = datasetName, Dimensions = { dimensions }, AsOf = Timestamp.FromDateTimeOffset(clock.GetUtcNow()) };
         var totals = new SortedDictionary<string, (IReadOnlyList<string> Values, long Count, List<string> Nodes)>(StringComparer.Ordinal);
@@ -205,10 +205,10 @@ internal sealed partial class RegistryApi
     /// the verified answers that answer that question; the others join the failures as rejected.
     /// </summary>
     private async Task<(List<(Peer Peer, Opened<V1.SummaryAnswer> Answer)> Answers, List<PeerFailure> Failures)> AskSummariesAsync(
-        string dataset, string[] dimensions, TimeSpan deadline, CancellationToken ct)
+        string dataset, string[] dimensions, TimeSpan peerWait, CancellationToken ct)
     {
         var policyVersion = (await Policy.GetAsync()).Version;
-        var result = await FanOut.AskAllAsync([.. peers.NationalPeers], deadline,
+        var result = await FanOut.AskAllAsync([.. peers.NationalPeers], peerWait,
             (peer, due, token) => federation.QuerySummaryAsync(peer, dataset, dimensions, policyVersion, due, token), ct);
         var answers = new List<(Peer, Opened<V1.SummaryAnswer>)>();
         var failures = result.Failures.ToList();
@@ -237,11 +237,11 @@ internal sealed partial class RegistryApi
         {
             rules.Add("product_id", "must be " + Identifiers.ProductIdDescription);
         }
-        var deadline = PeerWait(rules, request.DeadlineMs, context);
+        var peerWait = PeerWait(rules, request.DeadlineMs, context);
         RpcErrors.ThrowIfInvalid(rules.Violations);
 
         var policyVersion = (await Policy.GetAsync()).Version;
-        var result = await FanOut.AskAllAsync([.. peers.NationalPeers], deadline,
+        var result = await FanOut.AskAllAsync([.. peers.NationalPeers], peerWait,
             (peer, due, ct) => federation.LookupProductAsync(peer, request.ProductId, policyVersion, due, ct), context.CancellationToken);
         var product = new V1.FederationProduct { ProductId = request.ProductId };
         var unanswered = result.Failures.ToList();

@@ -25,12 +25,12 @@ internal sealed partial class RegistryApi
     public override async Task<V1.FederationMaturity> GetFederationMaturity(V1.GetFederationMaturityRequest request, ServerCallContext context)
     {
         var rules = new FieldRules();
-        var deadline = PeerWait(rules, request.DeadlineMs, context);
+        var peerWait = PeerWait(rules, request.DeadlineMs, context);
         RpcErrors.ThrowIfInvalid(rules.Violations);
 
         var ct = context.CancellationToken;
-        var registrations = AskSummariesAsync(SharingCatalogue.Name(SharedDataset.Systems), StatusDimension, deadline, ct);
-        var triage = AskSummariesAsync(SharingCatalogue.Name(SharedDataset.Incidents), TriageDimension, deadline, ct);
+        var registrations = AskSummariesAsync(SharingCatalogue.Name(SharedDataset.Systems), StatusDimension, peerWait, ct);
+        var triage = AskSummariesAsync(SharingCatalogue.Name(SharedDataset.Incidents), TriageDimension, peerWait, ct);
         var nationals = peers.NationalPeers.OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
         var advisories = Task.WhenAll(nationals.Select(p => grains.GetGrain<IExchangeGrain>(p.Code).GetAdvisoriesAsync()));
         var (systemsAnswers, systemsFailures) = await registrations;
