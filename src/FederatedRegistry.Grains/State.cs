@@ -15,7 +15,11 @@ public sealed record ProviderState
     [Id(1)] public string? Actor { get; init; }
 }
 
-/// <summary>A registration grain's durable state: the current version and every version before it.</summary>
+/// <summary>
+/// A registration grain's durable state: the current version, and the versions the read model may not hold yet
+/// (usually only the current one). Every version the read model applied is kept, with its snapshot, in the audit log;
+/// states written before that held every version here, and keep them until their next change.
+/// </summary>
 [GenerateSerializer, Alias("fedreg.SystemState")]
 public sealed record SystemState
 {

@@ -4,8 +4,8 @@ using FederatedRegistry.Domain.Registrations;
 namespace FederatedRegistry.Grains;
 
 /// <summary>
-/// One AI system registration, keyed by its id ("KE-SYS-…", derived from the product id). It keeps every
-/// version, and after each durable change it updates the read model and the node's summary.
+/// One AI system registration, keyed by its id ("KE-SYS-…", derived from the product id). After each durable change
+/// it updates the read model and the node's summary; every version is kept, with the audit entry that records it.
 /// Commands reaching it have passed <see cref="SystemRules"/>.
 /// </summary>
 public interface ISystemGrain : IGrainWithStringKey

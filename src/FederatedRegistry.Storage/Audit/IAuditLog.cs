@@ -32,6 +32,13 @@ public interface IAuditLog
     /// <summary>Sealed entries with sequence numbers from <paramref name="fromSequence"/> on, by sequence, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<SealedAuditEntry>> ReadEntriesAsync(long fromSequence, int limit, CancellationToken ct = default);
 
+    /// <summary>
+    /// Every entry, sealed or not, whose source key starts with <paramref name="sourceKeyPrefix"/> (such as
+    /// <c>system:KE-SYS-1:v</c>, every version of one registration), in source key order; found through the source key's
+    /// unique index.
+    /// </summary>
+    Task<IReadOnlyList<AuditRecord>> ReadBySourceKeyPrefixAsync(string sourceKeyPrefix, CancellationToken ct = default);
+
     /// <summary>How many appended entries wait to be sealed.</summary>
     Task<long> CountUnsealedAsync(CancellationToken ct = default);
 

@@ -115,6 +115,28 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
         return entries;
     }
 
+    public async Task<IReadOnlyList<AuditRecord>> ReadBySourceKeyPrefixAsync(string sourceKeyPrefix, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceKeyPrefix);
+        // A range rather than LIKE: both stores walk the unique index in byte order for it, and no character of the
+        // prefix is a wildcard. The end is the prefix with its last character raised by one.
+        var end = sourceKeyPrefix[..^1] + (char)(sourceKeyPrefix[^1] + 1);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT source_key, at, actor, action, subject, payload, payload_hash FROM audit_entries "
+            + "WHERE source_key >= @from AND source_key < @to ORDER BY source_key";
+        command.AddParameter("from", sourceKeyPrefix);
+        command.AddParameter("to", end);
+        var records = new List<AuditRecord>();
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            records.Add(new AuditRecord(reader.GetString(0), AuditSql.ReadTime(provider, reader, 1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+        }
+        return records;
+    }
+
     public async Task<long> CountUnsealedAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
