@@ -43,20 +43,36 @@ public abstract class AuditLogTests<TDatabase>(TDatabase database) : IClassFixtu
     }
 
     [Fact]
-    public async Task ReadBySourceKeyPrefix_GivesExactlyTheEntriesUnderThePrefix_SealedOrNot_WithTheirPayloads()
+    public async Task ReadBySourceKeyPrefix_GivesExactlyTheEntriesUnderThePrefix_SealedOrNot_InAppendOrder()
     {
         var log = await NewLogAsync();
-        await log.AppendAsync([Record("system:KE-SYS-A:v1"), Record("system:KE-SYS-AB:v1"), Record("system:KE-SYS-A:v10")]);
+        await log.AppendAsync([Record("system:KE-SYS-A:v10"), Record("system:KE-SYS-AB:v1"), Record("system:KE-SYS-A:v1")]);
         var unsealed = await log.ReadUnsealedAsync(10);
         await log.SealAsync([.. unsealed.Select((u, i) => new AuditSeal(u.Id, i + 1, Hash($"prev{i}"), Hash($"entry{i}")))]);
         await log.AppendAsync([Record("system:KE-SYS-A:v2"), Record("system:KE-SYS-A:w"), Record("system:KE-SYS-A:"), Record("provider:KE-SYS-A:v1")]);
 
         var entries = await log.ReadBySourceKeyPrefixAsync("system:KE-SYS-A:v");
 
-        Assert.Equal(["system:KE-SYS-A:v1", "system:KE-SYS-A:v10", "system:KE-SYS-A:v2"], entries.Select(e => e.SourceKey));
+        // In the order appended, not by key.
+        Assert.Equal(["system:KE-SYS-A:v10", "system:KE-SYS-A:v1", "system:KE-SYS-A:v2"], entries.Select(e => e.SourceKey));
         Assert.All(entries, e => Assert.Equal($"{{\"key\":\"{e.SourceKey}\"}}", e.Payload));
         Assert.All(entries, e => Assert.Equal(("authority:alice", "registered:submitted"), (e.Actor, e.Action)));
         Assert.Empty(await log.ReadBySourceKeyPrefixAsync("system:KE-SYS-Z:v"));
+    }
+
+    [Fact]
+    public async Task FindSourceKeys_GivesThoseTheLogHolds_SealedOrNot_InChunksOfAnySize()
+    {
+        var log = await NewLogAsync();
+        await log.AppendAsync([Record("held:1"), Record("held:2")]);
+        var unsealed = await log.ReadUnsealedAsync(10);
+        await log.SealAsync([.. unsealed.Take(1).Select((u, i) => new AuditSeal(u.Id, i + 1, Hash($"prev{i}"), Hash($"entry{i}")))]);
+        string[] asked = ["held:1", "held:2", "held:1", .. Enumerable.Range(0, 1200).Select(i => $"absent:{i}")];
+
+        var found = await log.FindSourceKeysAsync(asked);
+
+        Assert.Equal(["held:1", "held:2"], found.Order(StringComparer.Ordinal));
+        Assert.Empty(await log.FindSourceKeysAsync([]));
     }
 
     [Fact]

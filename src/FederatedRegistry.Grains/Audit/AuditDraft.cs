@@ -55,6 +55,9 @@ internal sealed class AuditBacklog(IAuditLog log)
 {
     private readonly HashSet<string> _appended = new(StringComparer.Ordinal);
 
+    /// <summary>Whether the stored draft <paramref name="sourceKey"/> is known to be in the log.</summary>
+    public bool IsAppended(string sourceKey) => _appended.Contains(sourceKey);
+
     /// <summary>The drafts to store with a change: the stored ones not known to be appended, then the new ones.</summary>
     public IReadOnlyList<AuditDraft> With(IReadOnlyList<AuditDraft> stored, params IEnumerable<AuditDraft> fresh) =>
         [.. stored.Where(d => !_appended.Contains(d.SourceKey)), .. fresh];

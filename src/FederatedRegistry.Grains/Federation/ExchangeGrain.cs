@@ -1,8 +1,10 @@
+using System.Text.Json;
 using FederatedRegistry.Domain;
 using FederatedRegistry.Domain.Advisories;
 using FederatedRegistry.Domain.Sharing;
 using FederatedRegistry.Domain.Signing;
 using FederatedRegistry.Federation;
+using FederatedRegistry.Grains.Serialization;
 using FederatedRegistry.Storage;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
@@ -17,6 +19,11 @@ public sealed record ExchangeState
     /// <summary>The replay guard of the origin's deliveries, saved with what they stored.</summary>
     [Id(0)] public ReplayGuardState? Guard { get; init; }
     [Id(1)] public IReadOnlyList<ReceivedAlert> Alerts { get; init; } = [];
+    /// <summary>
+    /// Advisories whose audit entry, which holds each whole, is not yet known to be in the audit log, and those published
+    /// here and not yet queued: the log is where advisories are kept and listed from. States written before kept every
+    /// advisory here; they are dropped with the next change.
+    /// </summary>
     [Id(2)] public IReadOnlyList<KeptAdvisory> Advisories { get; init; } = [];
     /// <summary>Advisories published here and not yet queued to every peer (a crash between the two steps).</summary>
     [Id(3)] public IReadOnlyList<string> Undispatched { get; init; } = [];
@@ -58,7 +65,11 @@ public sealed class ExchangeGrain(
         }
         var now = clock.GetUtcNow();
         var alertIds = state.State.Alerts.Select(a => a.AlertId).ToHashSet(StringComparer.Ordinal);
-        var advisoryIds = state.State.Advisories.Select(a => a.Advisory.Id).ToHashSet(StringComparer.Ordinal);
+        var offered = items.Where(i => i.Advisory is not null).Select(i => i.Advisory!.Id).ToList();
+        var logged = offered.Count == 0 ? new HashSet<string>() : await audit.FindSourceKeysAsync([.. offered.Select(AdvisoryKey)]);
+        var advisoryIds = state.State.Advisories.Select(a => a.Advisory.Id)
+            .Concat(offered.Where(id => logged.Contains(AdvisoryKey(id))))
+            .ToHashSet(StringComparer.Ordinal);
         var alerts = new List<ReceivedAlert>();
         var advisories = new List<KeptAdvisory>();
         var acknowledgements = new List<InboundAcknowledgement>();
@@ -81,14 +92,14 @@ public sealed class ExchangeGrain(
         IEnumerable<AuditDraft> received =
         [
             .. alerts.Select(a => AuditDraft.Of($"exchange:{Origin}:received:{a.AlertId}", now, actor, "received:" + Origin, "alert:" + a.AlertId, a)),
-            .. advisories.Select(a => AuditDraft.Of($"exchange:{Origin}:received:{a.Advisory.Id}", now, actor, "received:" + Origin, "advisory:" + a.Advisory.Id, a)),
+            .. advisories.Select(a => AuditDraft.Of(AdvisoryKey(a.Advisory.Id), now, actor, "received:" + Origin, "advisory:" + a.Advisory.Id, a)),
             .. acknowledgements.Select(a => AuditDraft.Of($"exchange:{Origin}:received:ack:{a.AlertId}", now, actor, "received:" + Origin, "acknowledgement:" + a.AlertId, a)),
         ];
         await state.CommitAsync(state.State with
         {
             Guard = guard.Snapshot(),
             Alerts = [.. state.State.Alerts, .. alerts],
-            Advisories = [.. state.State.Advisories, .. advisories],
+            Advisories = [.. UnloggedAdvisories(), .. advisories],
             Audit = _audit.With(state.State.Audit, received),
         });
         await _audit.TryStoredAsync(state.State.Audit, logger, this.GetGrainId());
@@ -128,7 +139,29 @@ public sealed class ExchangeGrain(
         return acknowledged;
     }
 
-    public Task<IReadOnlyList<KeptAdvisory>> GetAdvisoriesAsync() => Task.FromResult(state.State.Advisories);
+    public async Task<IReadOnlyList<KeptAdvisory>> GetAdvisoriesAsync()
+    {
+        var own = Origin == node.Value.Code;
+        var kept = new List<KeptAdvisory>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // In the order appended: published, or received, order.
+        foreach (var entry in await audit.ReadBySourceKeyPrefixAsync(own ? $"advisory:{Origin}-ADV-" : $"exchange:{Origin}:received:{Origin}-ADV-"))
+        {
+            if (own && !entry.SourceKey.EndsWith(PublishedSuffix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var advisory = own
+                ? new KeptAdvisory(JsonSerializer.Deserialize<Advisory>(entry.Payload, DomainSerialization.JsonOptions)!, null)
+                : JsonSerializer.Deserialize<KeptAdvisory>(entry.Payload, DomainSerialization.JsonOptions)!;
+            if (seen.Add(advisory.Advisory.Id))
+            {
+                kept.Add(advisory);
+            }
+        }
+        kept.AddRange(state.State.Advisories.Where(a => seen.Add(a.Advisory.Id)));
+        return kept;
+    }
 
     public async Task<Advisory> PublishAsync(PublishAdvisory command) => (await PublishManyAsync([command]))[0];
 
@@ -144,12 +177,12 @@ public sealed class ExchangeGrain(
         var advisories = commands.Select(command => new Advisory(
             Identifiers.NewAdvisoryId(Origin), Origin, policy.Version, command.Title, command.Summary, command.LessonsLearned ?? "",
             [.. command.Mitigations ?? []], [.. command.Categories.Select(c => EnumNames.ToSnake(c))], now)).ToList();
-        var entries = advisories.Select(advisory => AuditDraft.Of($"advisory:{advisory.Id}:published", advisory.PublishedAt, actor, "published",
+        var entries = advisories.Select(advisory => AuditDraft.Of(AdvisoryKey(advisory.Id), advisory.PublishedAt, actor, "published",
             "advisory:" + advisory.Id, advisory));
         // One write for the whole batch: every advisory is kept, or none.
         await state.CommitAsync(state.State with
         {
-            Advisories = [.. state.State.Advisories, .. advisories.Select(a => new KeptAdvisory(a, null))],
+            Advisories = [.. UnloggedAdvisories(), .. advisories.Select(a => new KeptAdvisory(a, null))],
             Undispatched = [.. state.State.Undispatched, .. advisories.Select(a => a.Id)],
             Audit = _audit.With(state.State.Audit, entries),
         });
@@ -173,6 +206,24 @@ public sealed class ExchangeGrain(
         {
             Undispatched = [.. state.State.Undispatched.Where(id => !done.Contains(id))],
             Audit = _audit.With(state.State.Audit),
+        });
+    }
+
+    private const string PublishedSuffix = ":published";
+
+    /// <summary>The source key of the audit entry that records an advisory published here, or received from this grain's origin.</summary>
+    private string AdvisoryKey(string advisoryId) =>
+        Origin == node.Value.Code ? $"advisory:{advisoryId}{PublishedSuffix}" : $"exchange:{Origin}:received:{advisoryId}";
+
+    // What the state must still carry: an advisory whose entry may not be in the log (its draft is stored and not known
+    // appended; a draft leaves the state only once appended), or one published here and not yet queued to the peers.
+    private IEnumerable<KeptAdvisory> UnloggedAdvisories()
+    {
+        var drafts = state.State.Audit.Select(d => d.SourceKey).ToHashSet(StringComparer.Ordinal);
+        return state.State.Advisories.Where(a =>
+        {
+            var key = AdvisoryKey(a.Advisory.Id);
+            return state.State.Undispatched.Contains(a.Advisory.Id) || (drafts.Contains(key) && !_audit.IsAppended(key));
         });
     }
 

@@ -34,10 +34,13 @@ public interface IAuditLog
 
     /// <summary>
     /// Every entry, sealed or not, whose source key starts with <paramref name="sourceKeyPrefix"/> (such as
-    /// <c>system:KE-SYS-1:v</c>, every version of one registration), in source key order; found through the source key's
-    /// unique index.
+    /// <c>system:KE-SYS-1:v</c>, every version of one registration), in the order appended; found through the source
+    /// key's unique index.
     /// </summary>
     Task<IReadOnlyList<AuditRecord>> ReadBySourceKeyPrefixAsync(string sourceKeyPrefix, CancellationToken ct = default);
+
+    /// <summary>Which of <paramref name="sourceKeys"/> the log holds already, sealed or not.</summary>
+    Task<IReadOnlySet<string>> FindSourceKeysAsync(IReadOnlyCollection<string> sourceKeys, CancellationToken ct = default);
 
     /// <summary>How many appended entries wait to be sealed.</summary>
     Task<long> CountUnsealedAsync(CancellationToken ct = default);

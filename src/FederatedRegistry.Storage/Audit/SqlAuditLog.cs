@@ -124,7 +124,7 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT source_key, at, actor, action, subject, payload, payload_hash FROM audit_entries "
-            + "WHERE source_key >= @from AND source_key < @to ORDER BY source_key";
+            + "WHERE source_key >= @from AND source_key < @to ORDER BY id";
         command.AddParameter("from", sourceKeyPrefix);
         command.AddParameter("to", end);
         var records = new List<AuditRecord>();
@@ -135,6 +135,33 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
                 reader.GetString(4), reader.GetString(5), reader.GetString(6)));
         }
         return records;
+    }
+
+    public async Task<IReadOnlySet<string>> FindSourceKeysAsync(IReadOnlyCollection<string> sourceKeys, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourceKeys);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (sourceKeys.Count == 0)
+        {
+            return found;
+        }
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        // One parameter per key (SQLite has no arrays), in chunks well below either store's parameter limit.
+        foreach (var chunk in sourceKeys.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT source_key FROM audit_entries WHERE source_key IN ({string.Join(", ", chunk.Select((_, i) => "@k" + i))})";
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                command.AddParameter("k" + i, chunk[i]);
+            }
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                found.Add(reader.GetString(0));
+            }
+        }
+        return found;
     }
 
     public async Task<long> CountUnsealedAsync(CancellationToken ct = default)
