@@ -1,7 +1,5 @@
-using System.Globalization;
 using FederatedRegistry.Domain;
 using FederatedRegistry.Domain.Advisories;
-using FederatedRegistry.Storage;
 
 namespace FederatedRegistry.Grains.Tests;
 
@@ -18,12 +16,12 @@ public sealed class ExchangeGrainTests(RegistryCluster fixture)
 
         await exchange.ReceiveAsync(1, [new InboundItem(null, advisories[0], null)]);
         await exchange.ReceiveAsync(2, [new InboundItem(null, advisories[1], null)]);
-        var early = await StoredStateBytesAsync(origin);
+        var early = await fixture.StoredStateBytesAsync(origin, "exchange");
         for (var i = 2; i < advisories.Count; i++)
         {
             await exchange.ReceiveAsync(i + 1, [new InboundItem(null, advisories[i], null)]);
         }
-        var late = await StoredStateBytesAsync(origin);
+        var late = await fixture.StoredStateBytesAsync(origin, "exchange");
         var fresh = Advisory(origin, 20);
         var again = await exchange.ReceiveAsync(21, [new InboundItem(null, advisories[3], null), new InboundItem(null, fresh, null)]);
         await RestartAsync();
@@ -63,16 +61,4 @@ public sealed class ExchangeGrainTests(RegistryCluster fixture)
         new(title, "What happened and what it means.", "", ["Check the model per age band."], [Category.Health]);
 
     private Task RestartAsync() => fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-
-    private async Task<long> StoredStateBytesAsync(string key)
-    {
-        await using var connection = await StorageConnection.OpenAsync(StorageProvider.Embedded, fixture.ConnectionString);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT length(payload) FROM orleans_storage WHERE grain_id_extension = @key AND grain_type LIKE '%exchange%'";
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "key";
-        parameter.Value = key;
-        command.Parameters.Add(parameter);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
 }

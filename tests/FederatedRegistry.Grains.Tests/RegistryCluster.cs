@@ -52,6 +52,22 @@ public sealed class RegistryCluster : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>The size of the stored state of the grain keyed <paramref name="key"/> whose type name contains <paramref name="grainType"/>.</summary>
+    public async Task<long> StoredStateBytesAsync(string key, string grainType)
+    {
+        await using var connection = await StorageConnection.OpenAsync(StorageProvider.Embedded, ConnectionString);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT length(payload) FROM orleans_storage WHERE grain_id_extension = @key AND grain_type LIKE '%' || @type || '%'";
+        foreach (var (name, value) in new[] { ("key", key), ("type", grainType) })
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -117,13 +117,13 @@ public sealed class SystemGrainTests(RegistryCluster fixture)
         var id = Identifiers.SystemId(RegistryCluster.NodeCode, productId);
         await Grain(productId).RegisterAsync(Commands.Register(productId));
         await Grain(productId).UpdateAsync(new UpdateSystem(id, 1, Commands.Details("Name 2"), false));
-        var early = await StoredStateBytesAsync(id);
+        var early = await fixture.StoredStateBytesAsync(id, "system");
 
         for (var version = 2; version < 21; version++)
         {
             await Grain(productId).UpdateAsync(new UpdateSystem(id, version, Commands.Details($"Name {version + 1}"), false));
         }
-        var late = await StoredStateBytesAsync(id);
+        var late = await fixture.StoredStateBytesAsync(id, "system");
         // The versions are read back from the audit log, not from the activation's memory.
         await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         var versions = await Grain(productId).GetVersionsAsync();
@@ -133,18 +133,6 @@ public sealed class SystemGrainTests(RegistryCluster fixture)
         Assert.Equal("registered:submitted", versions[0].Change);
         Assert.All(versions, v => Assert.Equal(v.Snapshot.UpdatedAt, v.ChangedAt));
         Assert.True(late < early * 2, $"the stored state grew from {early} to {late} bytes over 19 more versions");
-    }
-
-    private async Task<long> StoredStateBytesAsync(string systemId)
-    {
-        await using var connection = await StorageConnection.OpenAsync(StorageProvider.Embedded, fixture.ConnectionString);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT length(payload) FROM orleans_storage WHERE grain_id_extension = @id AND grain_type LIKE '%system%'";
-        var id = command.CreateParameter();
-        id.ParameterName = "id";
-        id.Value = systemId;
-        command.Parameters.Add(id);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
