@@ -50,8 +50,20 @@ public sealed class DashboardPage : IAsyncDisposable
     public async Task SignInAsync(string token)
     {
         await Page.FillAsync("#token", token);
-        await Page.ClickAsync("#sign-in button[type=submit]");
-        await Page.WaitForURLAsync("**/");
+        // Listening before the click, so the reload cannot slip past; the new document's DOMContentLoaded, not its load
+        // event, so that a slow subresource cannot hold the test until its time limit.
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLoaded(object? sender, IPage page) => reloaded.TrySetResult();
+        Page.DOMContentLoaded += OnLoaded;
+        try
+        {
+            await Page.ClickAsync("#sign-in button[type=submit]");
+            await reloaded.Task.WaitAsync(TimeSpan.FromMilliseconds(PageTimeoutMs));
+        }
+        finally
+        {
+            Page.DOMContentLoaded -= OnLoaded;
+        }
         await WaitReadyAsync();
     }
 
