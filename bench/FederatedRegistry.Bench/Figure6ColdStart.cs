@@ -66,7 +66,7 @@ public static class Figure6ColdStart
     /// <summary>Publishes the node for this platform, as the Dockerfile does, into a new directory; returns it.</summary>
     private static async Task<string> PublishNodeAsync(CancellationToken ct)
     {
-        var project = Path.Combine(RepositoryRoot(), "src", "FederatedRegistry.Node", "FederatedRegistry.Node.csproj");
+        var project = Path.Combine(RepositoryCheckout.FindRoot("figure 6 publishes the node from the checkout; run the bench from the repository"), "src", "FederatedRegistry.Node", "FederatedRegistry.Node.csproj");
         var output = Directory.CreateTempSubdirectory("fedreg-bench-published-").FullName;
         Console.Error.WriteLine($"  publishing the node for {RuntimeInformation.RuntimeIdentifier} (ReadyToRun) into {output} ...");
         var startInfo = new ProcessStartInfo(DotnetHost())
@@ -88,18 +88,6 @@ public static class Figure6ColdStart
             throw new InvalidOperationException($"dotnet publish of the node failed (exit {process.ExitCode}):\n{await stdout}\n{await stderr}");
         }
         return output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FederatedRegistry.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No FederatedRegistry.sln above {AppContext.BaseDirectory}: run the bench from the repository.");
     }
 
     private static Task<double> StartBareAsync(CancellationToken ct)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FederatedRegistry.Node.Demo;
 using FederatedRegistry.Node.Hosting;
+using FederatedRegistry.Testing;
 using Microsoft.Playwright;
 
 namespace FederatedRegistry.Dashboard.Tests;
@@ -156,12 +157,7 @@ public sealed class DemoFederationFixture : IAsyncLifetime
     /// <summary>Where the committed screenshots live: docs/screenshots at the repository root.</summary>
     public static string ScreenshotPath(string name)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FederatedRegistry.sln")))
-        {
-            directory = directory.Parent;
-        }
-        var screenshots = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "docs", "screenshots");
+        var screenshots = Path.Combine(RepositoryCheckout.TryFindRoot() ?? AppContext.BaseDirectory, "docs", "screenshots");
         Directory.CreateDirectory(screenshots);
         return Path.Combine(screenshots, name);
     }

@@ -1,9 +1,11 @@
+using FederatedRegistry.Testing;
+
 namespace FederatedRegistry.Deploy.Tests.Support;
 
 /// <summary>Paths in the repository checkout the tests run from (found by walking up to FederatedRegistry.sln).</summary>
 internal static class Repository
 {
-    private static readonly Lazy<string> RootPath = new(FindRoot);
+    private static readonly Lazy<string> RootPath = new(() => RepositoryCheckout.FindRoot("the tests read the chart from the checkout"));
 
     public static string Root => RootPath.Value;
 
@@ -39,17 +41,4 @@ internal static class Repository
 
     /// <summary>A path relative to the repository root, with '/', for messages.</summary>
     public static string Relative(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FederatedRegistry.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No FederatedRegistry.sln above {AppContext.BaseDirectory}: the tests read the chart from the checkout.");
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FederatedRegistry.Domain.Exports;
+using FederatedRegistry.Testing;
 
 namespace FederatedRegistry.Domain.Tests.Exports;
 
@@ -17,22 +18,10 @@ public sealed partial class ExportDocumentationTests
     /// <summary>The first cell of each row of the first table under <paramref name="heading"/>.</summary>
     private static List<string> DocumentedColumns(string heading)
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "exports.md")).Replace("\r\n", "\n");
+        var text = File.ReadAllText(Path.Combine(RepositoryCheckout.FindRoot("the test reads docs/exports.md from the checkout"), "docs", "exports.md")).Replace("\r\n", "\n");
         var section = text[(text.IndexOf("\n" + heading + "\n", StringComparison.Ordinal) + 1)..];
         var table = section.Split('\n').SkipWhile(l => !l.StartsWith("| column |", StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith('|'));
         return [.. table.Select(l => FirstCell().Match(l).Groups[1].Value)];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FederatedRegistry.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No FederatedRegistry.sln above {AppContext.BaseDirectory}: the test reads docs/exports.md from the checkout.");
     }
 
     [GeneratedRegex(@"^\| `([^`]+)` \|")]

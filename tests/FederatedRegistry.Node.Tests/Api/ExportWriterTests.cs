@@ -139,13 +139,9 @@ public sealed class ExportWriterTests
         {
             candidates.Add(configured);
         }
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        if (RepositoryCheckout.TryFindRoot() is { } root)
         {
-            if (File.Exists(Path.Combine(directory.FullName, "FederatedRegistry.sln")))
-            {
-                candidates.Add(Path.Combine(directory.FullName, "..", "shared", "data"));
-                break;
-            }
+            candidates.Add(Path.Combine(root, "..", "shared", "data"));
         }
         foreach (var data in candidates)
         {
