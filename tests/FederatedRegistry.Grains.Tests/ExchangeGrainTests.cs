@@ -24,11 +24,14 @@ public sealed class ExchangeGrainTests(RegistryCluster fixture)
         var late = await fixture.StoredStateBytesAsync(origin, "exchange");
         var fresh = Advisory(origin, 20);
         var again = await exchange.ReceiveAsync(21, [new InboundItem(null, advisories[3], null), new InboundItem(null, fresh, null)]);
+        // Counted while the state still holds the latest, appended or not.
+        var countedBefore = await exchange.CountAdvisoriesAsync();
         await RestartAsync();
 
         var listed = await fixture.Grains.GetGrain<IExchangeGrain>(origin).GetAdvisoriesAsync();
 
         Assert.Equal([advisories[3].Id], again.Value!.Duplicates);
+        Assert.Equal((21, 21), (countedBefore, await fixture.Grains.GetGrain<IExchangeGrain>(origin).CountAdvisoriesAsync()));
         Assert.Equal([.. advisories.Select(a => a.Id), fresh.Id], listed.Select(a => a.Advisory.Id));
         Assert.All(listed, a => Assert.NotNull(a.ReceivedAt));
         Assert.Equal(advisories[7].Title, listed[7].Advisory.Title);
@@ -50,6 +53,7 @@ public sealed class ExchangeGrainTests(RegistryCluster fixture)
         Assert.Equal(ours, listed.Select(a => a.Id).Where(ours.Contains));
         Assert.All(listed.Where(a => ours.Contains(a.Id)), a => Assert.Equal(RegistryCluster.NodeCode, a.Origin));
         Assert.Equal("batch 1", listed.Single(a => a.Id == batch[1].Id).Title);
+        Assert.Equal(listed.Count, await fixture.Grains.GetGrain<IExchangeGrain>(RegistryCluster.NodeCode).CountAdvisoriesAsync());
     }
 
     private static Advisory Advisory(string origin, int n) => new(

@@ -58,6 +58,7 @@ public abstract class AuditLogTests<TDatabase>(TDatabase database) : IClassFixtu
         Assert.All(entries, e => Assert.Equal($"{{\"key\":\"{e.SourceKey}\"}}", e.Payload));
         Assert.All(entries, e => Assert.Equal(("authority:alice", "registered:submitted"), (e.Actor, e.Action)));
         Assert.Empty(await log.ReadBySourceKeyPrefixAsync("system:KE-SYS-Z:v"));
+        Assert.Equal((3L, 0L), (await log.CountBySourceKeyPrefixAsync("system:KE-SYS-A:v"), await log.CountBySourceKeyPrefixAsync("system:KE-SYS-Z:v")));
     }
 
     [Fact]

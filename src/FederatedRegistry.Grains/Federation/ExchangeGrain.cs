@@ -145,7 +145,7 @@ public sealed class ExchangeGrain(
         var kept = new List<KeptAdvisory>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         // In the order appended: published, or received, order.
-        foreach (var entry in await audit.ReadBySourceKeyPrefixAsync(own ? $"advisory:{Origin}-ADV-" : $"exchange:{Origin}:received:{Origin}-ADV-"))
+        foreach (var entry in await audit.ReadBySourceKeyPrefixAsync(AdvisoryKeyPrefix))
         {
             if (own && !entry.SourceKey.EndsWith(PublishedSuffix, StringComparison.Ordinal))
             {
@@ -161,6 +161,15 @@ public sealed class ExchangeGrain(
         }
         kept.AddRange(state.State.Advisories.Where(a => seen.Add(a.Advisory.Id)));
         return kept;
+    }
+
+    public async Task<int> CountAdvisoriesAsync()
+    {
+        var logged = await audit.CountBySourceKeyPrefixAsync(AdvisoryKeyPrefix);
+        // The state's advisories not yet in the log; the others are counted there already.
+        var keys = state.State.Advisories.Select(a => AdvisoryKey(a.Advisory.Id)).ToList();
+        var inLog = keys.Count == 0 ? new HashSet<string>() : await audit.FindSourceKeysAsync(keys);
+        return (int)logged + keys.Count(k => !inLog.Contains(k));
     }
 
     public async Task<Advisory> PublishAsync(PublishAdvisory command) => (await PublishManyAsync([command]))[0];
@@ -210,6 +219,10 @@ public sealed class ExchangeGrain(
     }
 
     private const string PublishedSuffix = ":published";
+
+    // Where the log keeps this grain's advisories. Under the published prefix there is no other entry: an advisory id gets
+    // only its ":published" one here.
+    private string AdvisoryKeyPrefix => Origin == node.Value.Code ? $"advisory:{Origin}-ADV-" : $"exchange:{Origin}:received:{Origin}-ADV-";
 
     /// <summary>The source key of the audit entry that records an advisory published here, or received from this grain's origin.</summary>
     private string AdvisoryKey(string advisoryId) =>

@@ -142,6 +142,9 @@ public interface IExchangeGrain : IGrainWithStringKey
 
     Task<IReadOnlyList<KeptAdvisory>> GetAdvisoriesAsync();
 
+    /// <summary>How many <see cref="GetAdvisoriesAsync"/> would give, without reading them.</summary>
+    Task<int> CountAdvisoriesAsync();
+
     /// <summary>Publishes an advisory of this node (the grain keyed by its own code) and queues it to every peer the policy allows.</summary>
     Task<Advisory> PublishAsync(PublishAdvisory command);
 

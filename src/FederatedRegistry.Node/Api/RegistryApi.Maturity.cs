@@ -32,7 +32,7 @@ internal sealed partial class RegistryApi
         var registrations = AskSummariesAsync(SharingCatalogue.Name(SharedDataset.Systems), StatusDimension, peerWait, ct);
         var triage = AskSummariesAsync(SharingCatalogue.Name(SharedDataset.Incidents), TriageDimension, peerWait, ct);
         var nationals = peers.NationalPeers.OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
-        var advisories = Task.WhenAll(nationals.Select(p => grains.GetGrain<IExchangeGrain>(p.Code).GetAdvisoriesAsync()));
+        var advisories = Task.WhenAll(nationals.Select(p => grains.GetGrain<IExchangeGrain>(p.Code).CountAdvisoriesAsync()));
         var (systemsAnswers, systemsFailures) = await registrations;
         var (triageAnswers, triageFailures) = await triage;
         var received = await advisories;
@@ -57,7 +57,7 @@ internal sealed partial class RegistryApi
                 Node = peer.Code,
                 Registrations = Source(peer, systemsAnswers, systemsFailures),
                 Triage = Source(peer, triageAnswers, triageFailures),
-                AdvisoriesReceived = received[i].Count,
+                AdvisoriesReceived = received[i],
             };
             DecisionCounts? decisions = null;
             if (country.Registrations.Availability == Shared)

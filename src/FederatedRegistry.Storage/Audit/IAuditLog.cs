@@ -39,6 +39,9 @@ public interface IAuditLog
     /// </summary>
     Task<IReadOnlyList<AuditRecord>> ReadBySourceKeyPrefixAsync(string sourceKeyPrefix, CancellationToken ct = default);
 
+    /// <summary>How many entries <see cref="ReadBySourceKeyPrefixAsync"/> would give, without reading them.</summary>
+    Task<long> CountBySourceKeyPrefixAsync(string sourceKeyPrefix, CancellationToken ct = default);
+
     /// <summary>Which of <paramref name="sourceKeys"/> the log holds already, sealed or not.</summary>
     Task<IReadOnlySet<string>> FindSourceKeysAsync(IReadOnlyCollection<string> sourceKeys, CancellationToken ct = default);
 

@@ -117,16 +117,9 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
 
     public async Task<IReadOnlyList<AuditRecord>> ReadBySourceKeyPrefixAsync(string sourceKeyPrefix, CancellationToken ct = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(sourceKeyPrefix);
-        // A range rather than LIKE: both stores walk the unique index in byte order for it, and no character of the
-        // prefix is a wildcard. The end is the prefix with its last character raised by one.
-        var end = sourceKeyPrefix[..^1] + (char)(sourceKeyPrefix[^1] + 1);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT source_key, at, actor, action, subject, payload, payload_hash FROM audit_entries "
-            + "WHERE source_key >= @from AND source_key < @to ORDER BY id";
-        command.AddParameter("from", sourceKeyPrefix);
-        command.AddParameter("to", end);
+        await using var command = PrefixCommand(connection, "source_key, at, actor, action, subject, payload, payload_hash", sourceKeyPrefix);
+        command.CommandText += " ORDER BY id";
         var records = new List<AuditRecord>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -135,6 +128,25 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
                 reader.GetString(4), reader.GetString(5), reader.GetString(6)));
         }
         return records;
+    }
+
+    public async Task<long> CountBySourceKeyPrefixAsync(string sourceKeyPrefix, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = PrefixCommand(connection, "count(*)", sourceKeyPrefix);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    // A range rather than LIKE: both stores walk the unique index in byte order for it, and no character of the prefix is
+    // a wildcard. The end is the prefix with its last character raised by one.
+    private static DbCommand PrefixCommand(DbConnection connection, string selectList, string sourceKeyPrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceKeyPrefix);
+        var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {selectList} FROM audit_entries WHERE source_key >= @from AND source_key < @to";
+        command.AddParameter("from", sourceKeyPrefix);
+        command.AddParameter("to", sourceKeyPrefix[..^1] + (char)(sourceKeyPrefix[^1] + 1));
+        return command;
     }
 
     public async Task<IReadOnlySet<string>> FindSourceKeysAsync(IReadOnlyCollection<string> sourceKeys, CancellationToken ct = default)
