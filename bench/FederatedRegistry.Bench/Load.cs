@@ -27,10 +27,7 @@ public static class Load
     public static async Task<(Measured A, Measured B)> AlternateAsync(
         BenchOptions options, string nameA, Operation a, string nameB, Operation b, CancellationToken ct)
     {
-        // JIT, connection pools and grain activations warm up outside the measured rounds.
-        var warmUp = TimeSpan.FromSeconds(Math.Min(2, options.Duration.TotalSeconds));
-        await RunAsync(nameA, options.Concurrency, warmUp, a, ct);
-        await RunAsync(nameB, options.Concurrency, warmUp, b, ct);
+        await WarmUpAsync(options, nameA, a, nameB, b, ct);
 
         var sidesA = new List<Measured>();
         var sidesB = new List<Measured>();
@@ -50,6 +47,37 @@ public static class Load
         }
         return (Merge(nameA, sidesA), Merge(nameB, sidesB));
     }
+
+    /// <summary>
+    /// Runs both sides, outside the measured rounds, until the JIT has settled: the runtime keeps recompiling hot
+    /// methods at higher tiers for tens of seconds after they are first called (in figure 1 the tiered-compilation
+    /// thread took 15% of the CPU, and request handling still ran unoptimised code, well into the first measured
+    /// round). A node runs for days; what it costs once it is warm is what the figures compare. Settled means that a
+    /// pass over both sides spent less than 1% of its time compiling (about 80 s for the first node of a run here, two
+    /// passes for the next); at most <see cref="MaxWarmUpPasses"/> passes.
+    /// </summary>
+    private static async Task WarmUpAsync(BenchOptions options, string nameA, Operation a, string nameB, Operation b, CancellationToken ct)
+    {
+        var pass = TimeSpan.FromSeconds(Math.Min(2, options.Duration.TotalSeconds));
+        var clock = Stopwatch.StartNew();
+        var settled = false;
+        Console.Error.Write("  warm-up, ms spent compiling per pass:");
+        for (var passes = 0; passes < MaxWarmUpPasses && !settled; passes++)
+        {
+            var before = System.Runtime.JitInfo.GetCompilationTime();
+            var started = clock.Elapsed;
+            await RunAsync(nameA, options.Concurrency, pass, a, ct);
+            await RunAsync(nameB, options.Concurrency, pass, b, ct);
+            var compiling = System.Runtime.JitInfo.GetCompilationTime() - before;
+            Console.Error.Write($" {compiling.TotalMilliseconds:F0}");
+            settled = compiling < (clock.Elapsed - started) * SettledJitShare;
+        }
+        Console.Error.WriteLine($" ({clock.Elapsed.TotalSeconds:F0} s{(settled ? "" : ", not settled")})");
+    }
+
+    private const int MaxWarmUpPasses = 40;
+
+    private const double SettledJitShare = 0.01;
 
     public static async Task<Measured> RunAsync(string name, int concurrency, TimeSpan duration, Operation operation, CancellationToken ct)
     {
