@@ -32,6 +32,26 @@ public static class StorageConnection
     }.ToString();
 
     /// <summary>
+    /// Statements Npgsql keeps prepared on each pooled connection when the operator's connection string does not say
+    /// (<c>Max Auto Prepare</c>): more than the node's distinct hot statements, far below Npgsql's limit of 256.
+    /// </summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// The operator's PostgreSQL connection string with Npgsql's automatic preparation on, unless the string sets
+    /// <c>Max Auto Prepare</c> itself (0 turns it off). The node runs the same few statements over and over, and
+    /// without it PostgreSQL plans each of them again on every execution: measured with pg_stat_statements, planning
+    /// was a third of the server's time for a registration edit.
+    /// </summary>
+    public static string ForPostgres(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var setsIt = given.Keys.Cast<string>()
+            .Any(k => string.Equals(k.Replace(" ", "", StringComparison.Ordinal), "MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
+        return setsIt ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ToString();
+    }
+
+    /// <summary>
     /// Opens a connection. For SQLite it first creates the directory of the file if missing, then sets
     /// WAL mode, <c>synchronous=FULL</c> and the busy timeout on the connection.
     /// </summary>

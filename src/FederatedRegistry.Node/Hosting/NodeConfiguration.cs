@@ -98,7 +98,8 @@ public static class NodeConfiguration
             new StorageOptionsValidator(configuration));
         var silo = Validated(configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new(), new SiloOptionsValidator());
         var database = storage.Kind == StorageProvider.Postgres
-            ? new RegistryDatabase(StorageProvider.Postgres, configuration.GetConnectionString(StorageOptions.ConnectionStringName)!)
+            ? new RegistryDatabase(StorageProvider.Postgres,
+                StorageConnection.ForPostgres(configuration.GetConnectionString(StorageOptions.ConnectionStringName)!))
             : new RegistryDatabase(StorageProvider.Embedded,
                 StorageConnection.ForSqliteFile(Path.Combine(Path.GetFullPath(node.DataDirectory), RegistryDatabase.EmbeddedFileName)));
         return (node, database, silo);
