@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -32,16 +33,23 @@ internal sealed class PostgresRegistryIndex(string connectionString) : SqlRegist
 
     protected override string ArrayElements(string column, string alias) => $"LATERAL unnest({column}) AS {alias}(value)";
 
-    // One round trip for all deltas; ORDER BY keeps the lock order of concurrent upserts the same.
-    protected override async Task ApplyDeltasAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CountDelta> deltas, CancellationToken ct)
+    // One round trip for all deltas and the sequence. ORDER BY keeps the lock order of concurrent upserts the same, and
+    // the sequence is locked last: the subquery reads the inserted counts before the update finds its row.
+    protected override async Task<long> ApplyDeltasAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CountDelta> deltas, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO registry_counts (dataset, dimension, value, count)
-            SELECT d.dataset, d.dimension, d.value, d.delta
-            FROM unnest(@datasets, @dimensions, @values, @deltas) AS d(dataset, dimension, value, delta)
-            ORDER BY d.dataset COLLATE "C", d.dimension COLLATE "C", d.value COLLATE "C"
-            ON CONFLICT (dataset, dimension, value) DO UPDATE SET count = registry_counts.count + EXCLUDED.count
+            WITH applied AS (
+                INSERT INTO registry_counts (dataset, dimension, value, count)
+                SELECT d.dataset, d.dimension, d.value, d.delta
+                FROM unnest(@datasets, @dimensions, @values, @deltas) AS d(dataset, dimension, value, delta)
+                ORDER BY d.dataset COLLATE "C", d.dimension COLLATE "C", d.value COLLATE "C"
+                ON CONFLICT (dataset, dimension, value) DO UPDATE SET count = registry_counts.count + EXCLUDED.count
+                RETURNING 1
+            )
+            UPDATE registry_count_sequence SET value = value + 1
+            WHERE id = 1 AND (SELECT count(*) FROM applied) >= 0
+            RETURNING value
             """,
             (NpgsqlConnection)connection,
             (NpgsqlTransaction)transaction);
@@ -49,6 +57,6 @@ internal sealed class PostgresRegistryIndex(string connectionString) : SqlRegist
         command.Parameters.Add(new NpgsqlParameter("dimensions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = deltas.Select(d => d.Dimension).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("values", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = deltas.Select(d => d.Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("deltas", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = deltas.Select(d => d.Delta).ToArray() });
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 }

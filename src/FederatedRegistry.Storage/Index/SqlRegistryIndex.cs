@@ -178,8 +178,12 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     /// <summary>SQL that is true when the text in <paramref name="column"/> contains the value of <paramref name="parameter"/>.</summary>
     protected abstract string TextContains(string column, string parameter);
 
-    /// <summary>Adds the deltas to <c>registry_counts</c>, in the given (sorted) order so that concurrent upserts lock counts in one order.</summary>
-    protected virtual async Task ApplyDeltasAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CountDelta> deltas, CancellationToken ct)
+    /// <summary>
+    /// Adds the deltas to <c>registry_counts</c>, in the given (sorted) order so that concurrent upserts lock counts in
+    /// one order, then moves the count sequence on.
+    /// </summary>
+    /// <returns>The count sequence after this change.</returns>
+    protected virtual async Task<long> ApplyDeltasAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CountDelta> deltas, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -199,7 +203,10 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
             delta.Value = change.Delta;
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
+        return await NextCountSequenceAsync(connection, transaction, ct).ConfigureAwait(false);
     }
+
+    private const string NextCountSequenceSql = "UPDATE registry_count_sequence SET value = value + 1 WHERE id = 1 RETURNING value";
 
     private async Task<IndexChange?> UpsertAsync<T>(RowTable<T> table, T row, Func<int, IReadOnlyList<AuditRecord>>? audit, CancellationToken ct)
         where T : class
@@ -241,19 +248,17 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
                 await UpdateAsync(connection, transaction, table, row, ct).ConfigureAwait(false);
             }
 
-            var deltas = CountBuckets.Diff(table.Dataset, stored is null ? [] : table.Buckets(stored), table.Buckets(row));
-            var sequence = 0L;
-            if (deltas.Count > 0)
-            {
-                await ApplyDeltasAsync(connection, transaction, deltas, ct).ConfigureAwait(false);
-                sequence = await NextCountSequenceAsync(connection, transaction, ct).ConfigureAwait(false);
-            }
-
             if (audit is not null && !applied)
             {
                 // In the row's transaction: the version and its audit entry are stored together or not at all.
                 await AuditSql.InsertAsync(provider, connection, transaction, audit(stored is null ? 0 : table.Version(stored)), ct).ConfigureAwait(false);
             }
+
+            // The counts last, just before the commit: every registration and every status change of the node locks
+            // the same few count rows and the count sequence, and holds them until it commits, so whatever runs
+            // between taking them and committing is time all the others wait.
+            var deltas = CountBuckets.Diff(table.Dataset, stored is null ? [] : table.Buckets(stored), table.Buckets(row));
+            var sequence = deltas.Count > 0 ? await ApplyDeltasAsync(connection, transaction, deltas, ct).ConfigureAwait(false) : 0L;
 
             await transaction.CommitAsync(ct).ConfigureAwait(false);
             return new IndexChange(table.Dataset, id, stored is null ? null : table.Version(stored), table.Version(row), deltas, sequence);
@@ -345,7 +350,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "UPDATE registry_count_sequence SET value = value + 1 WHERE id = 1 RETURNING value";
+        command.CommandText = NextCountSequenceSql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
