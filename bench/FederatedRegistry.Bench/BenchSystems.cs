@@ -33,6 +33,19 @@ public static class BenchSystems
     /// <summary>Registers <paramref name="count"/> drafts of one new provider through the node's API.</summary>
     public static async Task<Key[]> RegisterAsync(InProcessBenchNode node, int count, CancellationToken ct)
     {
+        var register = await NewRegistrationsAsync(node, ct);
+        var keys = new Key[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+            keys[i] = await register(token));
+        return keys;
+    }
+
+    /// <summary>
+    /// Registers a new draft of one new provider through the node's API on each call: a first registration, which
+    /// creates its grain's state and read-model row and moves the counts.
+    /// </summary>
+    public static async Task<Func<CancellationToken, Task<Key>>> NewRegistrationsAsync(InProcessBenchNode node, CancellationToken ct)
+    {
         var provider = await node.Grpc.CreateProviderAsync(new CreateProviderRequest
         {
             Slug = "bench-" + Guid.NewGuid().ToString("N")[..12],
@@ -41,20 +54,18 @@ public static class BenchSystems
             ContactEmail = "bench@bench-analytics.example",
             Website = "https://bench-analytics.example",
         }, cancellationToken: ct);
-        var keys = new Key[count];
         var details = Details();
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+        return async token =>
         {
             var system = await node.Grpc.RegisterSystemAsync(new RegisterSystemRequest
             {
-                ProductId = $"{Guid.NewGuid():N}.example/bench-{i}",
+                ProductId = $"{Guid.NewGuid():N}.example/bench",
                 ProviderId = provider.Id,
                 Submit = false,
                 Details = details,
-            }, cancellationToken: token);
-            keys[i] = new Key(system.Id, system.Version);
-        });
-        return keys;
+            }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: token);
+            return new Key(system.Id, system.Version);
+        };
     }
 
     public static SystemDetails Details() => new()
