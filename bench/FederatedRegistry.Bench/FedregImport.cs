@@ -17,7 +17,7 @@ public sealed record ImportRun(int Rows, int Created, int Rejected, TimeSpan Ela
 
 /// <summary>
 /// The node's real bulk path: the built CLI (<c>dotnet fedreg.dll import registrations.csv</c>) as a child process,
-/// as an operator runs it, with its own concurrency (one row at a time, each a RegisterSystem call).
+/// as an operator runs it, with its own concurrency (fedreg import's default of 8 rows in flight, each a RegisterSystem call).
 /// </summary>
 public static class FedregImport
 {

@@ -11,57 +11,85 @@ namespace FederatedRegistry.Cli.Commands;
 internal sealed record ImportResult(int Row, string? ProductId, bool Accepted, string Result, string? SystemId, string? Reason);
 
 /// <summary>
-/// fedreg import registrations.csv|json: registers each row in one node. Resumable without any state of its own:
-/// registration ids derive from product ids, so a row an interrupted run already registered answers ALREADY_EXISTS on
-/// the rerun, and counts as done when the node holds the same content.
+/// fedreg import registrations.csv|json: registers each row in one node, several rows at once (--parallel). Resumable
+/// without any state of its own: registration ids derive from product ids, so a row an interrupted run already
+/// registered answers ALREADY_EXISTS on the rerun, and counts as done when the node holds the same content.
 /// </summary>
 internal static class ImportCommand
 {
+    public const int DefaultParallel = 8;
+
+    public const int MaxParallel = 64;
+
     public static Command Build(GlobalOptions globals, TextWriter output, TextWriter errors)
     {
         var file = new Argument<string>("file") { Description = "registrations.csv (header row naming the columns) or registrations.json/.yaml (a list of product manifests)." };
-        var command = new Command("import", "Registers many products in one node, with progress on stderr and a report of accepted and rejected rows. Rerunning after an interruption creates no duplicates.") { file };
+        var parallel = new Option<int>("--parallel")
+        {
+            Description = $"How many rows are registered at once, 1 to {MaxParallel}. The report lists rows in file order whatever order they finish in.",
+            DefaultValueFactory = _ => DefaultParallel,
+            HelpName = "N",
+        };
+        var command = new Command("import",
+            $"Registers many products in one node, up to --parallel rows at once (default {DefaultParallel}), with progress on stderr and a report of accepted and rejected rows in file order. Rerunning after an interruption creates no duplicates.")
+        {
+            file,
+            parallel,
+        };
         CliApp.SetAction(command, globals, output, errors, async (parse, context, cancellationToken) =>
         {
+            var inFlight = parse.GetValue(parallel);
+            if (inFlight is < 1 or > MaxParallel)
+            {
+                throw new Connection.UsageException($"--parallel must be between 1 and {MaxParallel} (rows registered at once); it was {inFlight}.");
+            }
             var path = parse.GetValue(file)!;
             var rows = ImportFile.Read(CliApp.ReadInput(path), path);
             using var node = context.Connect(context.Settings.RequireOneNode());
             var registrar = new Registrar(node);
             var progress = new ProgressBar(errors, rows.Count, interactive: ReferenceEquals(errors, Console.Error) && !Console.IsErrorRedirected);
-            var results = new List<ImportResult>();
-            // Running counts: counting the results again for every row made an import quadratic in its length.
-            var accepted = 0;
-            CliError? fatal = null;
+            var tally = new ImportTally(rows.Count, progress);
             var interrupted = false;
+            // Cancelled on Ctrl+C, and by the import itself on a fatal error, so that no further row starts.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
             {
-                foreach (var row in rows)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var result = await ImportRowAsync(registrar, row, cancellationToken);
-                    results.Add(result.Result);
-                    accepted += result.Result.Accepted ? 1 : 0;
-                    progress.Report(results.Count, accepted, results.Count - accepted);
-                    if (result.Error?.ExitCode is ExitCodes.CannotConnect or ExitCodes.Unauthorized)
+                await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count),
+                    new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = stop.Token },
+                    async (index, rowToken) =>
                     {
-                        // Every further row would fail the same way; stop, and let the rerun pick up from here.
-                        fatal = result.Error;
-                        break;
-                    }
+                        (ImportResult Result, CliError? Error) outcome;
+                        try
+                        {
+                            outcome = await ImportRowAsync(registrar, rows[index], rowToken);
+                        }
+                        catch (Exception e) when (rowToken.IsCancellationRequested && e is OperationCanceledException or Grpc.Core.RpcException)
+                        {
+                            // Cut short by the stop: the node may or may not have registered it; the rerun finds out by comparing content.
+                            return;
+                        }
+                        if (tally.Record(index, outcome.Result, outcome.Error))
+                        {
+                            // Every further row would fail the same way; stop, and let the rerun pick up from here.
+                            await stop.CancelAsync();
+                        }
+                    });
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                interrupted = tally.Fatal is null;
+                if (interrupted)
+                {
+                    progress.Stop();
                 }
             }
-            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or Grpc.Core.RpcException)
-            {
-                // The row in flight may or may not have been registered; the rerun finds out by comparing content.
-                interrupted = true;
-                progress.Stop();
-            }
 
+            var results = tally.Results();
             WriteReport(context.Output, rows.Count, results, interrupted);
-            if (fatal is not null)
+            if (tally.Fatal is { } fatal)
             {
                 context.Output.Error(fatal);
-                errors.WriteLine($"Stopped after row {results.Count} of {rows.Count}; rerun the same command to continue.");
+                errors.WriteLine($"Stopped after {results.Count} of {rows.Count} rows; rerun the same command to continue.");
                 return fatal.ExitCode;
             }
             if (interrupted)
@@ -72,6 +100,55 @@ internal static class ImportCommand
             return results.All(r => r.Accepted) ? ExitCodes.Ok : ExitCodes.SomeFailed;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The rows finished so far, kept by row number since several finish at once and in any order, with the running
+    /// counts the progress bar shows. Rows finish on several threads; one lock keeps the counts and the bar in step.
+    /// </summary>
+    private sealed class ImportTally(int rows, ProgressBar progress)
+    {
+        private readonly Lock _gate = new();
+        private readonly ImportResult?[] _results = new ImportResult?[rows];
+        // Running counts: counting the results again for every row made an import quadratic in its length.
+        private int _processed;
+        private int _accepted;
+
+        /// <summary>The error that stopped the import (a node that cannot be reached, a token it refuses), if one did.</summary>
+        public CliError? Fatal { get; private set; }
+
+        /// <summary>Records one finished row; true when it is the first to fail in a way every further row would.</summary>
+        public bool Record(int index, ImportResult result, CliError? error)
+        {
+            var fatal = error?.ExitCode is ExitCodes.CannotConnect or ExitCodes.Unauthorized;
+            lock (_gate)
+            {
+                if (fatal && Fatal is not null)
+                {
+                    // The rows in flight beside the one that stopped the import fail for the same reason; the report names
+                    // that reason once, and these count as not yet done, for the rerun.
+                    return false;
+                }
+                _results[index] = result;
+                _processed++;
+                _accepted += result.Accepted ? 1 : 0;
+                progress.Report(_processed, _accepted, _processed - _accepted);
+                if (fatal)
+                {
+                    Fatal = error;
+                }
+                return fatal;
+            }
+        }
+
+        /// <summary>The finished rows in row order; rows not started, or cut short by a stop, are left out.</summary>
+        public List<ImportResult> Results()
+        {
+            lock (_gate)
+            {
+                return [.. _results.OfType<ImportResult>()];
+            }
+        }
     }
 
     private static async Task<(ImportResult Result, CliError? Error)> ImportRowAsync(Registrar registrar, ImportRow row, CancellationToken cancellationToken)

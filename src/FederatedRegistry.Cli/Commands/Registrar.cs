@@ -35,24 +35,29 @@ internal sealed record RegistrationOutcome(string Node, RegistrationResult Resul
 /// <summary>
 /// Registers a manifest in one node. Registration ids derive from product ids, so a product registered before answers
 /// ALREADY_EXISTS; the registration is then read back and compared, and counts as done when it holds the same content.
+/// Safe to call concurrently: an import registers several rows at once through one registrar.
 /// </summary>
 internal sealed class Registrar(NodeConnection node)
 {
-    private string? _code;
+    // The rows an import starts together would otherwise each ask for the node's code; one asks, the others wait for
+    // its answer, and a failed ask leaves the next caller to try again.
+    private readonly SemaphoreSlim _codeGate = new(1, 1);
+    private volatile string? _code;
 
     public async Task<RegistrationOutcome> RegisterAsync(ProductManifest manifest, CancellationToken cancellationToken)
     {
+        string? code = null;
         RegisterSystemRequest request;
         try
         {
-            _code ??= (await node.Client.GetNodeInfoAsync(new GetNodeInfoRequest(), node.Call(cancellationToken))).Code;
-            request = manifest.ToRequest(_code);
+            code = await NodeCodeAsync(cancellationToken);
+            request = manifest.ToRequest(code);
             var created = await node.Client.RegisterSystemAsync(request, node.Call(cancellationToken));
             return new RegistrationOutcome(node.Name, RegistrationResult.Created, created, null);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists && !cancellationToken.IsCancellationRequested)
         {
-            request = manifest.ToRequest(_code!);
+            request = manifest.ToRequest(code!);
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -61,7 +66,7 @@ internal sealed class Registrar(NodeConnection node)
 
         try
         {
-            var id = Domain.Identifiers.SystemId(_code!, manifest.ProductId);
+            var id = Domain.Identifiers.SystemId(code!, manifest.ProductId);
             var existing = await node.Client.GetSystemAsync(new GetSystemRequest { Id = id }, node.Call(cancellationToken));
             var same = existing.ProviderId == request.ProviderId && SameContent(existing.Details, request.Details);
             return new RegistrationOutcome(node.Name, same ? RegistrationResult.AlreadyRegistered : RegistrationResult.ExistsWithOtherDetails, existing, null);
@@ -69,6 +74,23 @@ internal sealed class Registrar(NodeConnection node)
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
             return Refused(e);
+        }
+    }
+
+    private async Task<string> NodeCodeAsync(CancellationToken cancellationToken)
+    {
+        if (_code is { } known)
+        {
+            return known;
+        }
+        await _codeGate.WaitAsync(cancellationToken);
+        try
+        {
+            return _code ??= (await node.Client.GetNodeInfoAsync(new GetNodeInfoRequest(), node.Call(cancellationToken))).Code;
+        }
+        finally
+        {
+            _codeGate.Release();
         }
     }
 
