@@ -19,13 +19,12 @@ public sealed partial class EndToEndTests
     private (string File, string Batch) WriteParallelImport()
     {
         var batch = Guid.NewGuid().ToString("N")[..10];
-        // deployment_status is given because the node stores "planned" where a row has none, and a rerun's comparison
-        // (Registrar.SameContent) would then find other details instead of the same registration.
-        var csv = new StringBuilder("product_id,provider,name,version,category,proposed_risk_tier,deployment_status,contact_email,intended_purpose\n");
+        // No deployment_status: the node stores "planned" for it, and a rerun must still find the same registration.
+        var csv = new StringBuilder("product_id,provider,name,version,category,proposed_risk_tier,contact_email,intended_purpose\n");
         for (var row = 1; row <= ParallelRows; row++)
         {
             var category = InvalidRows.Contains(row) ? "astrology" : "finance";
-            csv.Append($"par-{batch}.example/p{row},{TwoNodes.Provider},Par{batch} {row},1.0.{row},{category},minimal,pilot,par@acme-health.example,Scores loan applications ({row}).\n");
+            csv.Append($"par-{batch}.example/p{row},{TwoNodes.Provider},Par{batch} {row},1.0.{row},{category},minimal,par@acme-health.example,Scores loan applications ({row}).\n");
         }
         return (_fedreg.WriteFile("registrations.csv", csv.ToString()), batch);
     }

@@ -134,6 +134,16 @@ public sealed class RegistrarTests
         Assert.True(Commands.Registrar.SameContent(stored, manifest));
         Assert.False(Commands.Registrar.SameContent(stored, new SystemDetails { Name = "Y", Category = Category.Health }));
     }
+
+    [Fact]
+    public void StoredRegistration_IsTheSameContentAsItsManifest_AfterTheNodesTrimmingAndDefaultDeploymentStatus()
+    {
+        var stored = new SystemDetails { Name = "Triage", Version = "2.1", IntendedPurpose = "Sorts patients.", Category = Category.Health, DeploymentStatus = DeploymentStatus.Planned };
+        var manifest = new SystemDetails { Name = " Triage ", Version = "2.1 ", IntendedPurpose = "Sorts patients.\n", Category = Category.Health };
+
+        Assert.True(Commands.Registrar.SameContent(stored, manifest));
+        Assert.False(Commands.Registrar.SameContent(stored, new SystemDetails(manifest) { DeploymentStatus = DeploymentStatus.InUse }));
+    }
 }
 
 public sealed class SettingsTests

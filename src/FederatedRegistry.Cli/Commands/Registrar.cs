@@ -100,10 +100,20 @@ internal sealed class Registrar(NodeConnection node)
     /// </summary>
     internal static bool SameContent(SystemDetails? stored, SystemDetails? manifest)
     {
+        // What the node stores for a manifest (the domain's SystemLifecycle normalises it so): the three texts
+        // trimmed, no assessment as an empty one, no deployment status as planned. Without this a rerun took a row
+        // an earlier run had registered for one with other details.
         static SystemDetails Normal(SystemDetails? d)
         {
             var copy = d?.Clone() ?? new SystemDetails();
+            copy.Name = copy.Name.Trim();
+            copy.Version = copy.Version.Trim();
+            copy.IntendedPurpose = copy.IntendedPurpose.Trim();
             copy.Assessment ??= new Assessment();
+            if (copy.DeploymentStatus == DeploymentStatus.Unspecified)
+            {
+                copy.DeploymentStatus = DeploymentStatus.Planned;
+            }
             return copy;
         }
         return Normal(stored).Equals(Normal(manifest));
