@@ -206,8 +206,6 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
         return await NextCountSequenceAsync(connection, transaction, ct).ConfigureAwait(false);
     }
 
-    private const string NextCountSequenceSql = "UPDATE registry_count_sequence SET value = value + 1 WHERE id = 1 RETURNING value";
-
     private async Task<IndexChange?> UpsertAsync<T>(RowTable<T> table, T row, Func<int, IReadOnlyList<AuditRecord>>? audit, CancellationToken ct)
         where T : class
     {
@@ -350,7 +348,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = NextCountSequenceSql;
+        command.CommandText = "UPDATE registry_count_sequence SET value = value + 1 WHERE id = 1 RETURNING value";
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
