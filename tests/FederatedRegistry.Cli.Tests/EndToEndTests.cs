@@ -170,7 +170,8 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
     [Fact]
     public async Task Import_InterruptedThenRerun_AcceptsEveryRowOnceAndReportsTheBadOne()
     {
-        const int Good = 60;
+        // Enough rows that the import, 8 rows at a time, is still running when the kill comes.
+        const int Good = 300;
         var batch = Guid.NewGuid().ToString("N")[..10];
         var csv = new StringBuilder("product_id,provider,name,version,category,proposed_risk_tier,markets,deployment_status,contact_email,intended_purpose\n");
         for (var i = 1; i <= Good; i++)
@@ -208,10 +209,12 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
     public async Task Import_InterruptedWithCtrlC_ReportsTheRowsDoneAndExits130()
     {
         var batch = Guid.NewGuid().ToString("N")[..10];
-        var csv = new StringBuilder("product_id,provider,name,category,proposed_risk_tier\n");
-        for (var i = 1; i <= 200; i++)
+        // Rows the node accepts, and many of them, so that the import, 8 rows at a time, is still running when the
+        // interrupt comes (rows it refuses came back too fast for that).
+        var csv = new StringBuilder("product_id,provider,name,version,category,proposed_risk_tier,contact_email,intended_purpose\n");
+        for (var i = 1; i <= 1000; i++)
         {
-            csv.Append($"int-{batch}.example/p{i},{TwoNodes.Provider},Int{batch} {i},finance,minimal\n");
+            csv.Append($"int-{batch}.example/p{i},{TwoNodes.Provider},Int{batch} {i},1.0,finance,minimal,int@acme-health.example,Scores loan applications ({i}).\n");
         }
         var file = _fedreg.WriteFile("registrations.csv", csv.ToString());
         _fedreg.Environment["FEDREG_TOKEN"] = TestIssuer.Authority();
@@ -220,7 +223,7 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
 
         Assert.NotNull(run);
         Assert.True(run.ExitCode == 130, run.ToString());
-        Assert.Matches(@"^\d+ of 200 rows processed: \d+ accepted", run.Stdout);
+        Assert.Matches(@"^\d+ of 1000 rows processed: \d+ accepted", run.Stdout);
         Assert.Contains("rerun the same command to continue", run.Stderr);
     }
 
