@@ -63,6 +63,8 @@ public static class NodeTelemetry
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddMeter(FederationMetrics.MeterName)
+                // Orleans' own: live activations (orleans_catalog_activations) among them, what the node's memory follows.
+                .AddMeter("Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());

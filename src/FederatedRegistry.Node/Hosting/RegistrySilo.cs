@@ -27,21 +27,26 @@ public static class RegistrySilo
     /// <summary>The Orleans silo that holds the node's live state, co-hosted with the API.</summary>
     public static WebApplicationBuilder AddRegistrySilo(this WebApplicationBuilder builder)
     {
-        var (node, database, ports) = NodeConfiguration.ReadStartupSettings(builder.Configuration);
+        var (node, database, settings) = NodeConfiguration.ReadStartupSettings(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             if (database.Provider == StorageProvider.Postgres)
             {
-                silo.UseClusterMode(node, database, ports);
+                silo.UseClusterMode(node, database, settings);
             }
             else
             {
                 // The embedded store is one process's file: one silo. Its reminders live in memory, and the grains
                 // that need them register them again when the node starts and wakes them.
-                silo.UseLocalhostClustering(ports.SiloPort, ports.GatewayPort, serviceId: node.Code, clusterId: node.Code);
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: node.Code, clusterId: node.Code);
                 silo.UseInMemoryReminderService();
             }
             silo.AddRegistryGrains(database.Provider, database.ConnectionString);
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                o.ClassSpecificCollectionAge[typeof(SystemGrain).FullName!] = settings.RecordCollectionAge;
+                o.ClassSpecificCollectionAge[typeof(IncidentGrain).FullName!] = settings.RecordCollectionAge;
+            });
         });
         // After the silo, so that grains can be activated to repair the read model.
         builder.Services.AddHostedService<ReadModelRecoveryService>();

@@ -64,6 +64,26 @@ public sealed class MetricsEndpointTests(ObservedNodeFixture node)
     }
 
     [Fact]
+    public async Task Registration_grains_activated_show_in_orleans_activation_counts()
+    {
+        const string Created = "orleans_catalog_activation_created_total";
+        var before = await PrometheusScrape.ReadAsync(node.Anonymous.Http);
+        var provider = await Authority.CreateProviderAsync(Messages.Provider(), deadline: NodeClient.Deadline);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Authority.RegisterSystemAsync(Messages.Registration(provider.Id, submit: false), deadline: NodeClient.Deadline);
+        }
+
+        // Each registration is a grain of its own: what a bulk import makes one per row of, and memory follows.
+        await Eventually.Find(async () =>
+        {
+            var scrape = await PrometheusScrape.ReadAsync(node.Anonymous.Http);
+            return Delta(before, scrape, Created, ("grain_type", "system")) >= 3 ? scrape : null;
+        }, "three registration activations in /metrics");
+    }
+
+    [Fact]
     public async Task Incident_reports_are_counted_by_severity_and_a_repeated_request_id_once()
     {
         var before = await PrometheusScrape.ReadAsync(node.Anonymous.Http);

@@ -1,0 +1,31 @@
+using FederatedRegistry.Grains;
+using FederatedRegistry.Node.Hosting;
+using FederatedRegistry.Node.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace FederatedRegistry.Node.Tests.Startup;
+
+/// <summary>
+/// Registration and incident grains leave memory after Orleans:RecordCollectionAge without a call, so that a bulk
+/// import does not keep one activation per row for Orleans' default of 15 minutes; other grains keep the default.
+/// </summary>
+public sealed class RecordCollectionAgeTests
+{
+    [Theory]
+    [InlineData(null, 2)]
+    [InlineData("00:05:00", 5)]
+    public async Task RecordGrains_AreCollectedAfterTheConfiguredAge_OtherGrainsAfterOrleansDefault(string? configured, int expectedMinutes)
+    {
+        var settings = NodeSettings.Embedded().With("Orleans:RecordCollectionAge", configured);
+        await using var app = NodeHost.Build([], settings.Values);
+
+        var collection = app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromMinutes(expectedMinutes), collection.ClassSpecificCollectionAge[typeof(SystemGrain).FullName!]);
+        Assert.Equal(TimeSpan.FromMinutes(expectedMinutes), collection.ClassSpecificCollectionAge[typeof(IncidentGrain).FullName!]);
+        Assert.False(collection.ClassSpecificCollectionAge.ContainsKey(typeof(ProviderGrain).FullName!));
+        Assert.Equal(TimeSpan.FromMinutes(15), collection.CollectionAge);
+    }
+}
