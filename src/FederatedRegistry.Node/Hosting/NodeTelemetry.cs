@@ -63,7 +63,7 @@ public static class NodeTelemetry
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddMeter(FederationMetrics.MeterName)
-                // Orleans' own: live activations (orleans_catalog_activations) among them, what the node's memory follows.
+                // Orleans' own: activations created and destroyed per grain type among them, which the node's memory follows.
                 .AddMeter("Microsoft.Orleans")
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
