@@ -29,15 +29,15 @@ public sealed partial class EndToEndTests
         return (_fedreg.WriteFile("registrations.csv", csv.ToString()), batch);
     }
 
-    /// <summary>The product ids of the batch's registrations on KE, read page after page.</summary>
-    private async Task<List<string>> ProductsOnKeAsync(string batch)
+    /// <summary>The product ids on KE that start with <paramref name="prefix"/>, read page after page.</summary>
+    private async Task<List<string>> ProductsOnKeAsync(string prefix)
     {
         var found = new List<string>();
         var request = new ListSystemsRequest { ProviderId = $"KE-PRV-{TwoNodes.Provider}", PageSize = 500 };
         do
         {
             var page = await nodes.Ke.Client.ListSystemsAsync(request, TestNode.AsAuthority);
-            found.AddRange(page.Systems.Select(s => s.ProductId).Where(p => p.StartsWith($"par-{batch}.", StringComparison.Ordinal)));
+            found.AddRange(page.Systems.Select(s => s.ProductId).Where(p => p.StartsWith(prefix, StringComparison.Ordinal)));
             request.PageToken = page.NextPageToken;
         }
         while (request.PageToken.Length > 0);
@@ -67,7 +67,7 @@ public sealed partial class EndToEndTests
         Assert.All(results, r => Assert.Equal($"par-{batch}.example/p{r.GetProperty("row").GetInt32()}", r.GetProperty("productId").GetString()));
         Assert.Equal(Enumerable.Range(1, ParallelRows), run.Stderr.Split('\n')
             .Select(line => ProgressLine().Match(line)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
-        Assert.Equal(ValidProducts(batch).Order(), (await ProductsOnKeAsync(batch)).Order());
+        Assert.Equal(ValidProducts(batch).Order(), (await ProductsOnKeAsync($"par-{batch}.")).Order());
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed partial class EndToEndTests
         Assert.Equal(ParallelRows - InvalidRows.Length, report.GetProperty("alreadyRegistered").GetInt32());
         Assert.All(report.GetProperty("results").EnumerateArray().Where(r => r.GetProperty("accepted").GetBoolean()),
             r => Assert.Equal("already registered", r.GetProperty("result").GetString()));
-        Assert.Equal(ValidProducts(batch).Order(), (await ProductsOnKeAsync(batch)).Order());
+        Assert.Equal(ValidProducts(batch).Order(), (await ProductsOnKeAsync($"par-{batch}.")).Order());
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed partial class EndToEndTests
         Assert.Single(results, r => r.GetProperty("result").GetString() == "refused");
         Assert.Contains($"{nodes.Ke.Url} did not accept the token", run.Stderr);
         Assert.Contains($"Stopped after {results.Count} of {ParallelRows} rows; rerun the same command to continue.", run.Stderr);
-        Assert.Empty(await ProductsOnKeAsync(batch));
+        Assert.Empty(await ProductsOnKeAsync($"par-{batch}."));
     }
 
     [Theory]
@@ -117,6 +117,6 @@ public sealed partial class EndToEndTests
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("--parallel must be between 1 and 64", run.Stderr);
         Assert.Empty(run.Stdout);
-        Assert.Empty(await ProductsOnKeAsync(batch));
+        Assert.Empty(await ProductsOnKeAsync($"par-{batch}."));
     }
 }
