@@ -170,9 +170,9 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
     [Fact]
     public async Task Import_InterruptedThenRerun_AcceptsEveryRowOnceAndReportsTheBadOne()
     {
-        // Rows one at a time, and enough of them, that the import is still running when the kill comes even if this
-        // test reads the progress late on a busy machine.
-        const int Good = 300;
+        // Rows one at a time, and enough of them (several seconds' worth), that the import is still running when the
+        // kill comes even if this test reads the progress late on a busy machine.
+        const int Good = 3000;
         var batch = Guid.NewGuid().ToString("N")[..10];
         var csv = new StringBuilder("product_id,provider,name,version,category,proposed_risk_tier,markets,deployment_status,contact_email,intended_purpose\n");
         for (var i = 1; i <= Good; i++)
@@ -209,10 +209,11 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
     public async Task Import_InterruptedWithCtrlC_ReportsTheRowsDoneAndExits130()
     {
         var batch = Guid.NewGuid().ToString("N")[..10];
-        // Rows the node accepts, one at a time, and many of them, so that the import is still running when the interrupt
-        // comes even if this test reads the progress late on a busy machine (refused rows, or 8 at a time, could finish first).
+        // Rows the node accepts, one at a time, and a minute's worth of them, so that the import is still running when the
+        // interrupt comes even if this test reads the progress late on a busy machine (in a full CI run 1,000 rows
+        // finished first).
         var csv = new StringBuilder("product_id,provider,name,version,category,proposed_risk_tier,contact_email,intended_purpose\n");
-        for (var i = 1; i <= 1000; i++)
+        for (var i = 1; i <= 10_000; i++)
         {
             csv.Append($"int-{batch}.example/p{i},{TwoNodes.Provider},Int{batch} {i},1.0,finance,minimal,int@acme-health.example,Scores loan applications ({i}).\n");
         }
@@ -223,7 +224,7 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
 
         Assert.NotNull(run);
         Assert.True(run.ExitCode == 130, run.ToString());
-        Assert.Matches(@"^\d+ of 1000 rows processed: \d+ accepted", run.Stdout);
+        Assert.Matches(@"^\d+ of 10000 rows processed: \d+ accepted", run.Stdout);
         Assert.Contains("rerun the same command to continue", run.Stderr);
     }
 
