@@ -170,8 +170,8 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
     [Fact]
     public async Task Import_InterruptedThenRerun_AcceptsEveryRowOnceAndReportsTheBadOne()
     {
-        // Rows one at a time, and enough of them (several seconds' worth), that the import is still running when the
-        // kill comes even if this test reads the progress late on a busy machine.
+        // Rows one at a time, and enough of them, that the import is still running when the kill comes: 8 at a time, a
+        // short file can be done before this test has read the progress line it waits for.
         const int Good = 3000;
         var batch = Guid.NewGuid().ToString("N")[..10];
         var csv = new StringBuilder("product_id,provider,name,version,category,proposed_risk_tier,markets,deployment_status,contact_email,intended_purpose\n");
@@ -209,9 +209,9 @@ public sealed partial class EndToEndTests(TwoNodes nodes) : IDisposable
     public async Task Import_InterruptedWithCtrlC_ReportsTheRowsDoneAndExits130()
     {
         var batch = Guid.NewGuid().ToString("N")[..10];
-        // Rows the node accepts, one at a time, and a minute's worth of them, so that the import is still running when the
-        // interrupt comes even if this test reads the progress late on a busy machine (in a full CI run 1,000 rows
-        // finished first).
+        // Rows the node accepts, one at a time, and many of them, so that the import is still running when the interrupt
+        // comes. SIGINT must reach fedreg: run from a shell that ignores it (a script's background job, "cmd &", passes
+        // the ignoring on), fedreg runs all the rows and this test fails.
         var csv = new StringBuilder("product_id,provider,name,version,category,proposed_risk_tier,contact_email,intended_purpose\n");
         for (var i = 1; i <= 10_000; i++)
         {
