@@ -87,8 +87,9 @@ public static class Figure1Writes
             // The read model's part of a first registration alone (row, audit entry, counts, one transaction), on the
             // node's database: what the node adds on top of it is the rest of the path.
             var index = RegistryIndex.Create(StorageProvider.Postgres, connectionString);
+            var payloadHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload)));
             var (indexed, indexInserts) = await Load.AlternateAsync(options,
-                "read model upsert (new)", async (_, token) => await NewReadModelRowAsync(index, payload, token), "raw Npgsql INSERT", insertRaw, ct);
+                "read model upsert (new)", async (_, token) => await NewReadModelRowAsync(index, payload, payloadHash, token), "raw Npgsql INSERT", insertRaw, ct);
             return
             [
                 .. Rows("1 PostgreSQL", api, baseline),
@@ -172,15 +173,14 @@ public static class Figure1Writes
     private static readonly string[] Tiers = ["high", "limited", "minimal"];
 
     // Spread over a few categories and tiers, as registrations are, so that concurrent upserts share some count rows.
-    private static Task<IndexChange?> NewReadModelRowAsync(IRegistryIndex index, string payload, CancellationToken ct)
+    private static Task<IndexChange?> NewReadModelRowAsync(IRegistryIndex index, string payload, string payloadHash, CancellationToken ct)
     {
         var id = "KE-SYS-" + Guid.NewGuid().ToString("N");
         var now = DateTimeOffset.UtcNow;
         var row = new SystemRow(id, $"{id}.example/bench", "KE-PRV-bench", "TriageAssist", "2.1.0", "Suggests an urgency level.",
             Categories[Random.Shared.Next(Categories.Length)], "draft", Tiers[Random.Shared.Next(Tiers.Length)], null, ["KE", "TZ"],
             "pilot", 1, now, now);
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(payload)));
-        return index.UpsertSystemAsync(row, _ => [new AuditRecord($"system:{id}:v1", now, "bench", "system.registered", id, payload, hash)], ct);
+        return index.UpsertSystemAsync(row, _ => [new AuditRecord($"system:{id}:v1", now, "bench", "system.registered", id, payload, payloadHash)], ct);
     }
 
     private static Load.Operation NodeUpdate(InProcessBenchNode node, BenchSystems.Key[] keys)
