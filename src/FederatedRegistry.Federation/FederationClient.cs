@@ -312,7 +312,22 @@ public static class FanOut
         RpcException { StatusCode: StatusCode.PermissionDenied } rpc => new(node, "denied", rpc.Status.Detail),
         RpcException { StatusCode: StatusCode.Unauthenticated } rpc => new(node, "rejected", "The peer refused this node's message: " + rpc.Status.Detail),
         FederationRejectedException rejected => new(node, "rejected", rejected.Message),
+        // The connection broke under the call (reset, or a keep-alive ping the peer never answered): grpc-dotnet reports
+        // that as Internal, with the transport's exception attached, where the peer's own errors come without one.
+        RpcException { Status.DebugException: { } cause } rpc when IsTransportFailure(cause) => new(node, "unavailable", rpc.Status.Detail),
         RpcException rpc => new(node, "error", $"{rpc.StatusCode}: {rpc.Status.Detail}"),
         _ => new(node, "error", e.Message),
     };
+
+    private static bool IsTransportFailure(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -125,6 +125,16 @@ public sealed class FederationClientTests(LoopbackPeer france) : IClassFixture<L
     }
 
     [Fact]
+    public async Task QuerySummaryAsync_ConnectionLostDuringTheCall_IsClassifiedUnavailable_NotAsThePeersError()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => Summary(Misbehaviour.DropsTheConnection));
+
+        var failure = FanOut.Classify("FR", e, deadlinePassed: false);
+        Assert.Equal("unavailable", failure.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(failure.Detail));
+    }
+
+    [Fact]
     public async Task QuerySummaryAsync_PeerThatIsDown_FailsAsUnavailable()
     {
         using var client = new FederationClient(TestPeers.KenyasDirectory(), TestPeers.Signer(TestPeers.Kenya, "KE", TimeProvider.System),

@@ -95,6 +95,7 @@ public static class Misbehaviour
     public const string Unauthenticated = "misbehave-unauthenticated";
     public const string Denied = "misbehave-denied";
     public const string NeverAnswers = "misbehave-never-answers";
+    public const string DropsTheConnection = "misbehave-drops-connection";
     public const string ReplaysAnEarlierAnswer = "misbehave-replay";
 }
 
@@ -185,6 +186,11 @@ internal sealed class FranceService(LoopbackPeer peer, FederationVerifier verifi
             case Misbehaviour.Denied:
                 throw new RpcException(new Status(StatusCode.PermissionDenied, "no grant for KE"));
             case Misbehaviour.NeverAnswers:
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+                break;
+            case Misbehaviour.DropsTheConnection:
+                // As when the client's keep-alive ping goes unanswered: the connection ends under the call.
+                context.GetHttpContext().Abort();
                 await Task.Delay(Timeout.Infinite, context.CancellationToken);
                 break;
             case Misbehaviour.ReplaysAnEarlierAnswer:
