@@ -367,4 +367,28 @@ public static class PrometheusText
         }
         return sums;
     }
+
+    /// <summary>The sum of metric <paramref name="name"/> over its label sets that include <paramref name="label"/> (<c>grain_type="system"</c>).</summary>
+    public static double Sum(string text, string name, string label)
+    {
+        var sum = 0.0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith(name + "{", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var close = line.IndexOf('}', StringComparison.Ordinal);
+            if (close < 0 || !line.AsSpan(0, close).Contains(label, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var parts = line[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length > 0 && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                sum += value;
+            }
+        }
+        return sum;
+    }
 }

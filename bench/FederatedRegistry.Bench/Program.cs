@@ -12,10 +12,15 @@ public static class BenchProgram
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent writers (figure 1).", DefaultValueFactory = _ => 16 };
         var starts = new Option<int>("--starts") { Description = "Cold starts per side (figure 6).", DefaultValueFactory = _ => 5 };
         var output = new Option<FileInfo?>("--markdown") { Description = "Also write the table to this file." };
+        var importMemory = new Option<int>("--import-memory")
+        {
+            Description = "Instead of the figures: import this many registrations with fedreg import into an empty node on PostgreSQL, then let it idle, following its memory and live registration grains (figure 3's memory over time).",
+        };
+        var idle = new Option<string>("--idle") { Description = "How long --import-memory follows the node after the import, e.g. 4m.", DefaultValueFactory = _ => "4m" };
         var breakdown = new Option<bool>("--breakdown") { Description = "Also print where the time went: every activity the node's libraries emit (SQL, gRPC, grain calls), counted and timed." };
         var root = new RootCommand("FederatedRegistry benchmarks: the node against baselines timed in the same run.")
         {
-            figure, duration, rounds, concurrency, starts, output, breakdown,
+            figure, duration, rounds, concurrency, starts, output, breakdown, importMemory, idle,
         };
         root.SetAction(async (result, ct) =>
         {
@@ -33,6 +38,29 @@ public static class BenchProgram
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return 2;
+            }
+
+            var importRows = result.GetValue(importMemory);
+            TimeSpan idleFor;
+            try
+            {
+                idleFor = BenchOptions.ParseDuration(result.GetValue(idle)!);
+            }
+            catch (FormatException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+            if (importRows < 0)
+            {
+                await Console.Error.WriteLineAsync("--import-memory must be a number of rows, 1 or more.");
+                return 2;
+            }
+            if (importRows > 0)
+            {
+                var memoryRows = await ImportMemory.RunAsync(importRows, idleFor, Console.Out, ct);
+                Results.Print(memoryRows, Console.Out);
+                return 0;
             }
 
             Console.Error.WriteLine($"figures {string.Join(",", options.Figures)}; {options.Rounds} rounds x {options.Duration.TotalSeconds:F1} s per side; concurrency {options.Concurrency}; {Environment.ProcessorCount} cores");
