@@ -21,7 +21,7 @@ public static class RegistrySiloExtensions
         silo.AddAdoNetGrainStorage(StorageNames.Registry, o =>
         {
             o.Invariant = StorageConnection.AdoNetInvariant(provider);
-            o.ConnectionString = connectionString;
+            (o.ConnectionString, o.DataSource) = StorageConnection.ForAdoNet(provider, connectionString);
             o.GrainStorageSerializer = new JsonGrainStorageSerializer();
         });
         silo.Services.TryAddSingleton(_ => RegistryIndex.Create(provider, connectionString));

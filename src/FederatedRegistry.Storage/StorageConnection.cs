@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -30,6 +29,29 @@ public static class StorageConnection
         Pooling = true,
         DefaultTimeout = busyTimeoutSeconds,
     }.ToString();
+
+    /// <summary>
+    /// What to give an Orleans ADO.NET provider's options: exactly one of a connection string (PostgreSQL) or a data
+    /// source (<see cref="EmbeddedDataSource"/> for the embedded file, whose connections must set the busy timeout
+    /// themselves, which no connection string can say).
+    /// </summary>
+    public static (string? ConnectionString, DbDataSource? DataSource) ForAdoNet(StorageProvider provider, string connectionString) => provider switch
+    {
+        StorageProvider.Postgres => (connectionString, null),
+        StorageProvider.Embedded => (null, EmbeddedDataSource(connectionString)),
+        _ => throw UnknownProvider(provider),
+    };
+
+    /// <summary>
+    /// The embedded file as a data source for Orleans' ADO.NET providers, in place of a connection string: every
+    /// connection it opens sets WAL, <c>synchronous=FULL</c> and the busy timeout, as <see cref="OpenAsync"/> does.
+    /// </summary>
+    public static DbDataSource EmbeddedDataSource(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        EnsureDirectoryOf(new SqliteConnectionStringBuilder(connectionString));
+        return new EmbeddedDataSource(connectionString);
+    }
 
     /// <summary>
     /// Statements Npgsql keeps prepared on each pooled connection when the operator's connection string does not say
@@ -102,19 +124,10 @@ public static class StorageConnection
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         EnsureDirectoryOf(builder);
-        var connection = new SqliteConnection(builder.ToString());
+        var connection = new EmbeddedConnection(builder.ToString());
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            await using var pragma = connection.CreateCommand();
-            // WAL lets readers run beside the single writer and is a property of the file, so setting it
-            // here also covers the connections Orleans opens itself. synchronous=FULL makes every commit
-            // fsync the WAL before it returns: an acknowledged write then survives kill -9 (already true
-            // with WAL, whose appended frames sit in the OS cache) and also an OS crash or power cut.
-            pragma.CommandText = string.Create(
-                CultureInfo.InvariantCulture,
-                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {builder.DefaultTimeout * 1000};");
-            await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return connection;
         }
         catch

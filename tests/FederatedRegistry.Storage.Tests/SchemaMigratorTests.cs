@@ -183,4 +183,35 @@ public sealed class SqliteSchemaMigratorTests(SqliteDatabase db) : SchemaMigrato
         synchronous.CommandText = "PRAGMA synchronous";
         Assert.Equal(2L, (long)(await synchronous.ExecuteScalarAsync())!); // 2 = FULL
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task OrleansConnections_FromTheEmbeddedDataSource_WaitForTheWriteLockInSqlite_AndFsyncOnCommit(bool async)
+    {
+        // Without a busy timeout a statement meeting another writer fails at once, and Microsoft.Data.Sqlite sleeps
+        // 150 ms before each retry: the grain-state writes' tail latency under concurrent writers.
+        var connectionString = new SqliteConnectionStringBuilder(Database.ConnectionString) { DefaultTimeout = 7 }.ToString();
+        await using var source = StorageConnection.ForAdoNet(StorageProvider.Embedded, connectionString).DataSource!;
+        await using var connection = source.CreateConnection();
+        if (async)
+        {
+            await connection.OpenAsync();
+        }
+        else
+        {
+            connection.Open();
+        }
+
+        Assert.Equal(7000L, await ScalarAsync(connection, "PRAGMA busy_timeout"));
+        Assert.Equal(2L, await ScalarAsync(connection, "PRAGMA synchronous")); // 2 = FULL
+        Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode"));
+    }
+
+    private static async Task<object?> ScalarAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
 }

@@ -33,12 +33,12 @@ public sealed class TestSilo : IAsyncDisposable
                 .AddAdoNetGrainStorage(StorageName, options =>
                 {
                     options.Invariant = StorageConnection.AdoNetInvariant(provider);
-                    options.ConnectionString = connectionString;
+                    (options.ConnectionString, options.DataSource) = StorageConnection.ForAdoNet(provider, connectionString);
                 })
                 .AddAdoNetGrainStorage(DeletingStorageName, options =>
                 {
                     options.Invariant = StorageConnection.AdoNetInvariant(provider);
-                    options.ConnectionString = connectionString;
+                    (options.ConnectionString, options.DataSource) = StorageConnection.ForAdoNet(provider, connectionString);
                     options.DeleteStateOnClear = true;
                 }))
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
