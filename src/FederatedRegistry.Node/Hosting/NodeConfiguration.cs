@@ -63,6 +63,13 @@ public sealed class SiloOptions
     /// </summary>
     public TimeSpan RecordCollectionAge { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Whether the silo deactivates grains, least recently used first, once its memory passes 80% of what the runtime
+    /// may use (a container's memory limit, or the machine's memory), until it is back under 75%. The collection age
+    /// bounds memory by time; this bounds it by size, for an import faster than the age allows for.
+    /// </summary>
+    public bool ShedGrainsUnderMemoryPressure { get; set; } = true;
+
     /// <summary>The silo name: the configured one, else the pod's, else the machine's.</summary>
     public string ResolveSiloName() =>
         !string.IsNullOrWhiteSpace(SiloName) ? SiloName

@@ -46,6 +46,7 @@ public static class RegistrySilo
             {
                 o.ClassSpecificCollectionAge[typeof(SystemGrain).FullName!] = settings.RecordCollectionAge;
                 o.ClassSpecificCollectionAge[typeof(IncidentGrain).FullName!] = settings.RecordCollectionAge;
+                o.EnableActivationSheddingOnMemoryPressure = settings.ShedGrainsUnderMemoryPressure;
             });
         });
         // After the silo, so that grains can be activated to repair the read model.

@@ -28,4 +28,18 @@ public sealed class RecordCollectionAgeTests
         Assert.False(collection.ClassSpecificCollectionAge.ContainsKey(typeof(ProviderGrain).FullName!));
         Assert.Equal(TimeSpan.FromMinutes(15), collection.CollectionAge);
     }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    public async Task UnderMemoryPressure_TheSiloShedsGrains_UnlessTurnedOff(string? configured, bool expected)
+    {
+        var settings = NodeSettings.Embedded().With("Orleans:ShedGrainsUnderMemoryPressure", configured);
+        await using var app = NodeHost.Build([], settings.Values);
+
+        var collection = app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+
+        Assert.Equal(expected, collection.EnableActivationSheddingOnMemoryPressure);
+        Assert.True(collection.MemoryUsageTargetPercentage < collection.MemoryUsageLimitPercentage);
+    }
 }
