@@ -45,7 +45,8 @@ public sealed class ChildBenchNode : IAsyncDisposable
     /// <summary>How long the process took from its start until <c>/health/ready</c> first answered 200.</summary>
     public TimeSpan StartTime { get; private set; }
 
-    public static async Task<ChildBenchNode> StartAsync(BenchNodeSettings settings, CancellationToken ct)
+    /// <param name="runtime">Environment for the .NET runtime beside the settings (e.g. <c>DOTNET_GCHeapHardLimit</c>).</param>
+    public static async Task<ChildBenchNode> StartAsync(BenchNodeSettings settings, CancellationToken ct, IReadOnlyDictionary<string, string>? runtime = null)
     {
         var startInfo = new ProcessStartInfo(Figure6ColdStart.DotnetHost())
         {
@@ -63,7 +64,7 @@ public sealed class ChildBenchNode : IAsyncDisposable
             }
         }
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings.AsEnvironment())
+        foreach (var (key, value) in settings.AsEnvironment().Concat(runtime ?? new Dictionary<string, string>()))
         {
             startInfo.Environment[key] = value;
         }

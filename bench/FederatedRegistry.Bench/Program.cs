@@ -16,11 +16,16 @@ public static class BenchProgram
         {
             Description = "Instead of the figures: import this many registrations with fedreg import into an empty node on PostgreSQL, then let it idle, following its memory and live registration grains (figure 3's memory over time).",
         };
+        var memoryLimit = new Option<string>("--memory-limit")
+        {
+            Description = "The node's container memory limit for --import-memory, in MiB, as the Helm chart sets it (its GC heap gets 75% of it, as in a container), or none.",
+            DefaultValueFactory = _ => "1024",
+        };
         var idle = new Option<string>("--idle") { Description = "How long --import-memory follows the node after the import, e.g. 4m.", DefaultValueFactory = _ => "4m" };
         var breakdown = new Option<bool>("--breakdown") { Description = "Also print where the time went: every activity the node's libraries emit (SQL, gRPC, grain calls), counted and timed." };
         var root = new RootCommand("FederatedRegistry benchmarks: the node against baselines timed in the same run.")
         {
-            figure, duration, rounds, concurrency, starts, output, breakdown, importMemory, idle,
+            figure, duration, rounds, concurrency, starts, output, breakdown, importMemory, memoryLimit, idle,
         };
         root.SetAction(async (result, ct) =>
         {
@@ -51,6 +56,16 @@ public static class BenchProgram
                 await Console.Error.WriteLineAsync(e.Message);
                 return 2;
             }
+            int? limitMiB = null;
+            if (result.GetValue(memoryLimit) is { } limitText && !string.Equals(limitText, "none", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) || parsed < 64)
+                {
+                    await Console.Error.WriteLineAsync($"--memory-limit '{limitText}' must be a number of MiB, 64 or more, or none.");
+                    return 2;
+                }
+                limitMiB = parsed;
+            }
             if (importRows < 0)
             {
                 await Console.Error.WriteLineAsync("--import-memory must be a number of rows, 1 or more.");
@@ -58,7 +73,7 @@ public static class BenchProgram
             }
             if (importRows > 0)
             {
-                var memoryRows = await ImportMemory.RunAsync(importRows, idleFor, Console.Out, ct);
+                var memoryRows = await ImportMemory.RunAsync(importRows, idleFor, limitMiB, Console.Out, ct);
                 Results.Print(memoryRows, Console.Out);
                 return 0;
             }
