@@ -149,6 +149,56 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public void CsvImport_IsCountedFirst_ThenReadOnlyAsFarAsTheRowsTaken()
+    {
+        var csv = new System.Text.StringBuilder("product_id,provider,name,category\n");
+        for (var i = 1; i <= 20_000; i++)
+        {
+            csv.Append($"a.example/{i},acme,System {i},health\n").Append(i % 1000 == 0 ? "\n" : "");
+        }
+        var readers = new List<CountingReader>();
+
+        var rows = ImportFile.Open(() => { readers.Add(new CountingReader(csv.ToString())); return readers[^1]; }, "r.csv");
+        var first = rows.Rows.Take(2).ToList();
+
+        Assert.Equal(20_000, rows.Count);
+        Assert.Equal(["a.example/1", "a.example/2"], first.Select(r => r.ProductId));
+        Assert.Equal([1, 2], first.Select(r => r.Number));
+        Assert.Equal(2, readers.Count);
+        Assert.Equal(csv.Length, readers[0].CharsRead);
+        Assert.True(readers[1].CharsRead < csv.Length / 4, $"read {readers[1].CharsRead} of {csv.Length} characters for two rows");
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public void CsvRecords_SplitAcrossTheReadersBuffers_AreTheSame(string lineEnd)
+    {
+        // Quoted fields with doubled quotes, commas and line ends, long enough that buffer boundaries fall inside them.
+        var cell = "\"" + string.Concat(Enumerable.Repeat("a \"\"b\"\", c" + lineEnd, 3000)) + "\"";
+        var text = string.Join(lineEnd, Enumerable.Range(0, 40).Select(i => $"{i},{cell},x")) + lineEnd;
+
+        var records = Csv.Records(new StringReader(text)).ToList();
+
+        Assert.Equal(40, records.Count);
+        var expected = string.Concat(Enumerable.Repeat("a \"b\", c" + lineEnd, 3000));
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), records.Select(r => r[0]));
+        Assert.All(records, r => Assert.Equal([r[0], expected, "x"], r));
+    }
+
+    private sealed class CountingReader(string text) : StringReader(text)
+    {
+        public int CharsRead { get; private set; }
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            var read = base.Read(buffer, index, count);
+            CharsRead += read;
+            return read;
+        }
+    }
+
+    [Fact]
     public void CsvImport_WithAnUnknownColumn_StopsBeforeAnythingIsSent()
     {
         var e = Assert.Throws<ManifestException>(() => ImportFile.Read("product_id,colour\na,b\n", "r.csv"));

@@ -44,7 +44,7 @@ internal static class ImportCommand
                 throw new Connection.UsageException($"--parallel must be between 1 and {MaxParallel} (rows registered at once); it was {inFlight}.");
             }
             var path = parse.GetValue(file)!;
-            var rows = ImportFile.Read(CliApp.ReadInput(path), path);
+            var rows = ImportFile.Open(CliApp.InputOpener(path), path);
             using var node = context.Connect(context.Settings.RequireOneNode());
             var registrar = new Registrar(node);
             var progress = new ProgressBar(errors, rows.Count, interactive: ReferenceEquals(errors, Console.Error) && !Console.IsErrorRedirected);
@@ -54,14 +54,16 @@ internal static class ImportCommand
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
             {
-                await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count),
+                // The file is read as rows are taken: only the rows in flight are in memory.
+                await Parallel.ForEachAsync(rows.Rows.Select((row, index) => (Row: row, Index: index)),
                     new ParallelOptions { MaxDegreeOfParallelism = inFlight, CancellationToken = stop.Token },
-                    async (index, rowToken) =>
+                    async (item, rowToken) =>
                     {
+                        var index = item.Index;
                         (ImportResult Result, CliError? Error) outcome;
                         try
                         {
-                            outcome = await ImportRowAsync(registrar, rows[index], rowToken);
+                            outcome = await ImportRowAsync(registrar, item.Row, rowToken);
                         }
                         catch (Exception e) when (rowToken.IsCancellationRequested && e is OperationCanceledException or Grpc.Core.RpcException)
                         {
@@ -178,24 +180,36 @@ internal static class ImportCommand
         var rejected = results.Where(r => !r.Accepted).ToList();
         if (output.Format == OutputFormat.Json)
         {
-            output.Json(new JsonObject
+            output.JsonStream((json, flush) =>
             {
-                ["rows"] = total,
-                ["processed"] = results.Count,
-                ["accepted"] = accepted,
-                ["created"] = created,
-                ["alreadyRegistered"] = accepted - created,
-                ["rejected"] = rejected.Count,
-                ["interrupted"] = interrupted,
-                ["results"] = new JsonArray([.. results.Select(r => (JsonNode)new JsonObject
+                json.WriteStartObject();
+                json.WriteNumber("rows", total);
+                json.WriteNumber("processed", results.Count);
+                json.WriteNumber("accepted", accepted);
+                json.WriteNumber("created", created);
+                json.WriteNumber("alreadyRegistered", accepted - created);
+                json.WriteNumber("rejected", rejected.Count);
+                json.WriteBoolean("interrupted", interrupted);
+                json.WriteStartArray("results");
+                for (var i = 0; i < results.Count; i++)
                 {
-                    ["row"] = r.Row,
-                    ["productId"] = r.ProductId,
-                    ["accepted"] = r.Accepted,
-                    ["result"] = r.Result,
-                    ["id"] = r.SystemId,
-                    ["reason"] = r.Reason,
-                })]),
+                    var r = results[i];
+                    json.WriteStartObject();
+                    json.WriteNumber("row", r.Row);
+                    json.WriteString("productId", r.ProductId);
+                    json.WriteBoolean("accepted", r.Accepted);
+                    json.WriteString("result", r.Result);
+                    json.WriteString("id", r.SystemId);
+                    json.WriteString("reason", r.Reason);
+                    json.WriteEndObject();
+                    // A report of every row of a large import is passed on as it grows, not built whole first.
+                    if (i % 1000 == 999)
+                    {
+                        flush();
+                    }
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
             });
             return;
         }

@@ -30,6 +30,25 @@ internal sealed class CliOutput(TextWriter output, TextWriter errors, OutputForm
 
     public void Json(JsonNode node) => Out.WriteLine(node.ToJsonString(Indented));
 
+    /// <summary>
+    /// JSON written as it is produced, for a document too large to build first (an import's report of every row):
+    /// <paramref name="write"/> gets the writer and a flush that passes what is written so far to stdout.
+    /// </summary>
+    public void JsonStream(Action<Utf8JsonWriter, Action> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = Indented.Encoder });
+        void Flush()
+        {
+            writer.Flush();
+            Out.Write(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+            buffer.ResetWrittenCount();
+        }
+        write(writer, Flush);
+        Flush();
+        Out.WriteLine();
+    }
+
     public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows) => Out.Write(TableText.Render(headers, rows));
 
     public void Error(CliError error)
