@@ -204,28 +204,20 @@ internal static class CliApp
         });
     }
 
-    /// <summary>The file's text, or a usage error naming it.</summary>
     /// <summary>
     /// A function that opens <paramref name="path"/> for reading, each time it is called; a file that cannot be opened
     /// is the user's to fix, named with the reason.
     /// </summary>
-    public static Func<TextReader> InputOpener(string path) => () =>
-    {
-        try
-        {
-            return new StreamReader(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"Cannot read {path}: {e.Message}");
-        }
-    };
+    public static Func<TextReader> InputOpener(string path) => () => Readable(path, () => new StreamReader(path));
 
-    public static string ReadInput(string path)
+    /// <summary>The file's text, or a usage error naming it.</summary>
+    public static string ReadInput(string path) => Readable(path, () => File.ReadAllText(path));
+
+    private static T Readable<T>(string path, Func<T> read)
     {
         try
         {
-            return File.ReadAllText(path);
+            return read();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

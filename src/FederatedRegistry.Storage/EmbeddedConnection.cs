@@ -12,29 +12,17 @@ namespace FederatedRegistry.Storage;
 /// </summary>
 internal sealed class EmbeddedConnection(string connectionString) : SqliteConnection(connectionString)
 {
+    // OpenAsync too: Microsoft.Data.Sqlite opens synchronously, through this.
     public override void Open()
     {
         base.Open();
-        using var pragma = Pragmas();
-        pragma.ExecuteNonQuery();
-    }
-
-    public override async Task OpenAsync(CancellationToken cancellationToken)
-    {
-        await base.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var pragma = Pragmas();
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private SqliteCommand Pragmas()
-    {
-        var pragma = CreateCommand();
+        using var pragma = CreateCommand();
         // WAL lets readers run beside the single writer and is a property of the file. synchronous=FULL makes every
         // commit fsync the WAL before it returns: an acknowledged write then survives kill -9 (already true with WAL,
         // whose appended frames sit in the OS cache) and also an OS crash or power cut.
         pragma.CommandText = string.Create(CultureInfo.InvariantCulture,
             $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {DefaultTimeout * 1000};");
-        return pragma;
+        pragma.ExecuteNonQuery();
     }
 }
 

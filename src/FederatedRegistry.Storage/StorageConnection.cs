@@ -46,7 +46,7 @@ public static class StorageConnection
     /// The embedded file as a data source for Orleans' ADO.NET providers, in place of a connection string: every
     /// connection it opens sets WAL, <c>synchronous=FULL</c> and the busy timeout, as <see cref="OpenAsync"/> does.
     /// </summary>
-    public static DbDataSource EmbeddedDataSource(string connectionString)
+    private static DbDataSource EmbeddedDataSource(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         EnsureDirectoryOf(new SqliteConnectionStringBuilder(connectionString));
