@@ -191,7 +191,9 @@ public sealed class SqliteSchemaMigratorTests(SqliteDatabase db) : SchemaMigrato
     {
         // Without a busy timeout a statement meeting another writer fails at once, and Microsoft.Data.Sqlite sleeps
         // 150 ms before each retry: the grain-state writes' tail latency under concurrent writers.
-        var connectionString = new SqliteConnectionStringBuilder(Database.ConnectionString) { DefaultTimeout = 7 }.ToString();
+        // A timeout of its own per case: a pooled connection keeps its pragmas, so the cases must not share a pool.
+        var seconds = async ? 7 : 8;
+        var connectionString = new SqliteConnectionStringBuilder(Database.ConnectionString) { DefaultTimeout = seconds }.ToString();
         await using var source = StorageConnection.ForAdoNet(StorageProvider.Embedded, connectionString).DataSource!;
         await using var connection = source.CreateConnection();
         if (async)
@@ -203,7 +205,7 @@ public sealed class SqliteSchemaMigratorTests(SqliteDatabase db) : SchemaMigrato
             connection.Open();
         }
 
-        Assert.Equal(7000L, await ScalarAsync(connection, "PRAGMA busy_timeout"));
+        Assert.Equal(seconds * 1000L, await ScalarAsync(connection, "PRAGMA busy_timeout"));
         Assert.Equal(2L, await ScalarAsync(connection, "PRAGMA synchronous")); // 2 = FULL
         Assert.Equal("wal", await ScalarAsync(connection, "PRAGMA journal_mode"));
     }
