@@ -25,7 +25,7 @@ public static class Figure3Summary
     private const int ParallelRegistrations = 5_000;
     private const double GiB = 1024;
     // The .NET runtime's own gauge (System.Runtime meter, via the node's OpenTelemetry runtime instrumentation).
-    private const string HeapMetric = "dotnet_gc_last_collection_heap_size_bytes";
+    internal const string HeapMetric = "dotnet_gc_last_collection_heap_size_bytes";
 
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -338,12 +338,15 @@ public static class Figure3Summary
     }
 }
 
-/// <summary>Prometheus text exposition, summed per metric name over its label sets.</summary>
+/// <summary>Prometheus text exposition: its series, and their sums per metric name over label sets.</summary>
 public static class PrometheusText
 {
-    public static IReadOnlyDictionary<string, double> Sum(string text)
+    /// <summary>One line of the exposition: <c>name{labels} value</c>; <paramref name="Labels"/> is empty without braces.</summary>
+    public sealed record Series(string Name, string Labels, double Value);
+
+    public static IReadOnlyList<Series> Parse(string text)
     {
-        var sums = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var series = new List<Series>();
         foreach (var line in text.Split('\n'))
         {
             if (line.Length == 0 || line[0] == '#')
@@ -361,34 +364,23 @@ public static class PrometheusText
             var parts = line[valueStart..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length > 0 && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                var name = line[..nameEnd];
-                sums[name] = sums.GetValueOrDefault(name) + value;
+                series.Add(new Series(line[..nameEnd], brace >= 0 ? line[(brace + 1)..(valueStart - 1)] : "", value));
             }
+        }
+        return series;
+    }
+
+    public static IReadOnlyDictionary<string, double> Sum(string text)
+    {
+        var sums = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var s in Parse(text))
+        {
+            sums[s.Name] = sums.GetValueOrDefault(s.Name) + s.Value;
         }
         return sums;
     }
 
-    /// <summary>The sum of metric <paramref name="name"/> over its label sets that include <paramref name="label"/> (<c>grain_type="system"</c>).</summary>
-    public static double Sum(string text, string name, string label)
-    {
-        var sum = 0.0;
-        foreach (var line in text.Split('\n'))
-        {
-            if (!line.StartsWith(name + "{", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var close = line.IndexOf('}', StringComparison.Ordinal);
-            if (close < 0 || !line.AsSpan(0, close).Contains(label, StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var parts = line[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length > 0 && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            {
-                sum += value;
-            }
-        }
-        return sum;
-    }
+    /// <summary>The sum of metric <paramref name="name"/> over its label sets that include <paramref name="label"/> (<c>grain_type="system"</c>; empty for all).</summary>
+    public static double Sum(IEnumerable<Series> series, string name, string label = "") =>
+        series.Where(s => s.Name == name && s.Labels.Contains(label, StringComparison.Ordinal)).Sum(s => s.Value);
 }

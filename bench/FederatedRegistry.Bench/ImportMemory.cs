@@ -12,7 +12,6 @@ namespace FederatedRegistry.Bench;
 /// </summary>
 public static class ImportMemory
 {
-    private const string HeapMetric = "dotnet_gc_last_collection_heap_size_bytes";
     private const string Created = "orleans_catalog_activation_created_total";
     private const string Destroyed = "orleans_catalog_activation_destroyed_total";
     private const string RegistrationGrain = "grain_type=\"system\"";
@@ -30,8 +29,10 @@ public static class ImportMemory
         var connectionString = await PostgresServer.CreateDatabaseAsync("bench_import_memory");
         try
         {
-            var runtime = containerLimitMiB is { } limit
-                ? new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = (limit * 1024L * 1024 * 3 / 4).ToString("x", CultureInfo.InvariantCulture) }
+            // What the runtime in a container of that limit takes for the GC heap.
+            var heapLimitBytes = containerLimitMiB * 1024L * 1024 * 3 / 4;
+            var runtime = heapLimitBytes is { } heap
+                ? new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = heap.ToString("x", CultureInfo.InvariantCulture) }
                 : null;
             await using var node = await ChildBenchNode.StartAsync(BenchNodeSettings.Create(connectionString), ct, runtime);
             const string slug = "bench-long-import";
@@ -42,7 +43,7 @@ public static class ImportMemory
             using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var sampling = SampleAsync(node, clock, samples, stopSampling.Token);
 
-            var limitText = containerLimitMiB is { } l ? $"a {l} MiB container limit (GC heap hard limit {l * 3 / 4} MiB)" : "no memory limit";
+            var limitText = containerLimitMiB is { } l ? $"a {l} MiB container limit (GC heap hard limit {heapLimitBytes / (1024 * 1024)} MiB)" : "no memory limit";
             Console.Error.WriteLine($"import memory: fedreg import of {rows:N0} registrations into an empty node on PostgreSQL with {limitText}, then {Span(idle)} idle");
             ImportRun import;
             try
@@ -117,11 +118,10 @@ public static class ImportMemory
     private static async Task<Sample> ReadAsync(ChildBenchNode node, Stopwatch clock, CancellationToken ct)
     {
         var memory = node.Memory();
-        var metrics = await node.MetricsAsync(ct);
-        var sums = PrometheusText.Sum(metrics);
-        var created = PrometheusText.Sum(metrics, Created, RegistrationGrain);
-        return new Sample(clock.Elapsed, memory.RssMiB, memory.PeakMiB, sums.GetValueOrDefault(HeapMetric) / (1024 * 1024),
-            created, created - PrometheusText.Sum(metrics, Destroyed, RegistrationGrain));
+        var series = PrometheusText.Parse(await node.MetricsAsync(ct));
+        var created = PrometheusText.Sum(series, Created, RegistrationGrain);
+        return new Sample(clock.Elapsed, memory.RssMiB, memory.PeakMiB, PrometheusText.Sum(series, Figure3Summary.HeapMetric) / (1024 * 1024),
+            created, created - PrometheusText.Sum(series, Destroyed, RegistrationGrain));
     }
 
     private static void Print(IReadOnlyList<Sample> samples, ImportRun import, TextWriter output)
