@@ -308,6 +308,10 @@ public static class FanOut
         RpcException { StatusCode: StatusCode.DeadlineExceeded } => new(node, "deadline_exceeded", "No answer before the deadline."),
         RpcException { StatusCode: StatusCode.Cancelled } or OperationCanceledException when deadlinePassed =>
             new(node, "deadline_exceeded", "No answer before the deadline."),
+        // The handler gave up connecting (TCP or the TLS handshake) after its connect timeout, well before the deadline:
+        // grpc-dotnet reports that as Cancelled, which would otherwise read as the peer's own error.
+        RpcException { StatusCode: StatusCode.Cancelled, Status.DebugException: { } cause } when Has<TimeoutException>(cause) =>
+            new(node, "unavailable", $"no connection within {FederationClient.ConnectTimeout.TotalSeconds:0} s (the connection or its TLS handshake timed out)"),
         RpcException { StatusCode: StatusCode.Unavailable } rpc => new(node, "unavailable", rpc.Status.Detail),
         RpcException { StatusCode: StatusCode.PermissionDenied } rpc => new(node, "denied", rpc.Status.Detail),
         RpcException { StatusCode: StatusCode.Unauthenticated } rpc => new(node, "rejected", "The peer refused this node's message: " + rpc.Status.Detail),
@@ -319,15 +323,16 @@ public static class FanOut
         _ => new(node, "error", e.Message),
     };
 
-    private static bool IsTransportFailure(Exception? e)
+    private static bool Has<TCause>(Exception e) where TCause : Exception => Causes(e).Any(c => c is TCause);
+
+    private static bool IsTransportFailure(Exception e) =>
+        Causes(e).Any(c => c is HttpRequestException or IOException or System.Net.Sockets.SocketException);
+
+    private static IEnumerable<Exception> Causes(Exception e)
     {
-        for (; e is not null; e = e.InnerException)
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
         {
-            if (e is HttpRequestException or IOException or System.Net.Sockets.SocketException)
-            {
-                return true;
-            }
+            yield return cause;
         }
-        return false;
     }
 }

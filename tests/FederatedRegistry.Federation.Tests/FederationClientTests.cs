@@ -148,6 +148,37 @@ public sealed class FederationClientTests(LoopbackPeer france) : IClassFixture<L
     }
 
     [Fact]
+    public async Task QuerySummaryAsync_PeerThatAcceptsButNeverCompletesTheHandshake_FailsAsUnavailable_BeforeTheDeadline()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.TcpClient>();
+        using var accepting = new CancellationTokenSource();
+        var acceptLoop = Task.Run(async () =>
+        {
+            while (true)
+            {
+                held.Add(await silent.AcceptTcpClientAsync(accepting.Token));
+            }
+        });
+        var address = new Uri($"https://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}");
+        using var client = new FederationClient(new PeerDirectory([TestPeers.National("FR", TestPeers.France, address)]),
+            TestPeers.Signer(TestPeers.Kenya, "KE", TimeProvider.System),
+            TestPeers.Verifier(TestPeers.KenyasDirectory(), TimeProvider.System), TestPeers.KenyaCertificate, TimeProvider.System);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            client.QuerySummaryAsync(client.Directory.Peers.Single(), "systems", ["risk_tier"], 1, Deadline, CancellationToken.None));
+
+        var failure = FanOut.Classify("FR", e, deadlinePassed: false);
+        Assert.Equal("unavailable", failure.Reason);
+        Assert.Contains("no connection within 2 s", failure.Detail, StringComparison.Ordinal);
+        Assert.NotEmpty(held);
+        await accepting.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acceptLoop);
+        held.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public async Task QuerySummaryAsync_PeerThatDoesNotKnowThisNode_RefusesItsQuery()
     {
         // With a certificate France pins (Kenya's), so that the signature is what is judged.

@@ -140,7 +140,7 @@ public sealed class FederationTrustTests(ThreeNodesAndObserver fixture) : IClass
 public sealed class StalledPeerTests
 {
     [Fact]
-    public async Task A_stalled_peer_leaves_the_observer_answer_partial_within_the_deadline()
+    public async Task A_peer_that_accepts_connections_but_never_answers_leaves_the_observer_answer_partial_and_is_named_unavailable()
     {
         // A peer that accepts connections and never answers a byte.
         using var stalled = new TcpListener(IPAddress.Loopback, 0);
@@ -168,11 +168,13 @@ public sealed class StalledPeerTests
                 await federation["KE"].Client.Grpc.RegisterSystemAsync(Messages.Registration(provider.Id, submit: true), deadline: NodeClient.Deadline);
             }
 
+            // The deadline is long enough for Kenya's first answer on a loaded two-core machine (its channel, TLS
+            // handshake and scan all start cold), and longer than the connect timeout that gives up on Brazil.
             var summary = await federation["INTL"].Client.Grpc.GetFederationSummaryAsync(
-                new GetFederationSummaryRequest { Dimensions = "risk_tier,category", DeadlineMs = 1_000 }, deadline: NodeClient.Deadline);
+                new GetFederationSummaryRequest { Dimensions = "risk_tier,category", DeadlineMs = 5_000 }, deadline: NodeClient.Deadline);
 
             Assert.True(summary.Partial);
-            Assert.Equal(("BR", "deadline_exceeded"), summary.Unanswered.Select(u => (u.Node, u.Reason)).Single());
+            Assert.Equal([("BR", "unavailable")], summary.Unanswered.Select(u => (u.Node, u.Reason)));
             var kenya = Assert.Single(summary.Rows);
             Assert.Equal(3, kenya.Cells.Single(c => c.Values.SequenceEqual(["high", "health"])).Count);
             Assert.NotEmpty(held);
