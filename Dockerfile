@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The node's container image: fedreg-node (src/FederatedRegistry.Node) on the ASP.NET Core runtime, as a non-root user.
+# The node's container image: fedreg-node (src/FederatedRegistry.Node), self-contained, as a non-root user.
 #
 #   docker build -t fedreg-node:0.1.0 .
 #
@@ -18,8 +18,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# The platform being built for (amd64, arm64): the publish is for it, so that the node is precompiled (ReadyToRun,
-# see the node's project file) and starts without JIT-compiling its start-up path.
+# The platform being built for (amd64, arm64): the publish is for it, so that the node is precompiled together with the
+# .NET runtime it carries (self-contained, one composite ReadyToRun image: see the node's project file) and starts
+# without JIT-compiling its start-up path.
 ARG TARGETARCH
 
 # Restore layer: only what restore reads, so that a source change does not download the packages again.
@@ -36,7 +37,8 @@ COPY protos/ protos/
 COPY src/ src/
 RUN dotnet publish src/FederatedRegistry.Node/FederatedRegistry.Node.csproj -c Release -a "$TARGETARCH" --no-restore -o /app
 
-FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime
+# Only what a self-contained .NET app needs from the OS: the runtime and ASP.NET Core come with the node.
+FROM mcr.microsoft.com/dotnet/runtime-deps:${DOTNET_VERSION} AS runtime
 
 # A fixed UID/GID (10001), so that Kubernetes' runAsUser/fsGroup and file ownership on volumes agree with the image.
 RUN groupadd --system --gid 10001 fedreg \

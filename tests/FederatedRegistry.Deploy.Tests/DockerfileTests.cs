@@ -62,7 +62,7 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void Stages_AreTheSdkToBuildAndTheAspNetRuntimeToRun_OnTheFrameworkTheProjectsTarget()
+    public void Stages_AreTheSdkToBuildAndTheRuntimeDependenciesToRun_OnTheFrameworkTheProjectsTarget()
     {
         // Directory.Build.props sets net10.0; the images follow it through DOTNET_VERSION.
         var targetFramework = XDocument.Load(Path.Combine(Repository.Root, "Directory.Build.props"))
@@ -73,7 +73,9 @@ public sealed partial class DockerfileTests
         Assert.Equal($"net{version}", targetFramework);
         Assert.Equal(2, from.Count);
         Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION}", from[0], StringComparison.Ordinal);
-        Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}", from[1], StringComparison.Ordinal);
+        // The node carries its runtime (self-contained, see Publish_IsForTheImagePlatform...): the image adds only what
+        // the OS must provide.
+        Assert.StartsWith("mcr.microsoft.com/dotnet/runtime-deps:${DOTNET_VERSION}", from[1], StringComparison.Ordinal);
         Assert.Contains("fedreg-node", Dockerfile.Stage(Dockerfile.FinalStage, "ENTRYPOINT").Single().Arguments, StringComparison.Ordinal);
     }
 
@@ -104,7 +106,8 @@ public sealed partial class DockerfileTests
     [Fact]
     public void Publish_IsForTheImagePlatform_WithTheSameArchitectureItWasRestoredFor()
     {
-        // The node is precompiled (ReadyToRun) only when published for a platform; `publish --no-restore` for an
+        // The node is self-contained and precompiled with its runtime (composite ReadyToRun) only when published for a
+        // platform, which the image's base (runtime-deps, no .NET) relies on; `publish --no-restore` for an
         // architecture the restore layer did not restore fails (NETSDK1047).
         var build = Dockerfile.Instructions.Where(i => i.Stage == 0 && i.Keyword == "RUN").Select(i => i.Arguments).ToList();
         var restore = build.Single(a => a.Contains("dotnet restore", StringComparison.Ordinal));
@@ -116,7 +119,10 @@ public sealed partial class DockerfileTests
         Assert.Contains("--no-restore", publish, StringComparison.Ordinal);
         Assert.Contains(Dockerfile.Instructions, i => i.Stage == 0 && i.Keyword == "ARG" && i.Arguments == "TARGETARCH");
         var project = File.ReadAllText(Repository.NodeProject);
-        Assert.Matches(@"<PropertyGroup Condition=""'\$\(RuntimeIdentifier\)' != ''"">\s*(<!--[\s\S]*?-->\s*)?<PublishReadyToRun>true</PublishReadyToRun>", project);
+        var forPlatform = Regex.Match(project, @"<PropertyGroup Condition=""'\$\(RuntimeIdentifier\)' != ''"">([\s\S]*?)</PropertyGroup>").Groups[1].Value;
+        Assert.Contains("<PublishReadyToRun>true</PublishReadyToRun>", forPlatform, StringComparison.Ordinal);
+        Assert.Contains("<SelfContained>true</SelfContained>", forPlatform, StringComparison.Ordinal);
+        Assert.Contains("<PublishReadyToRunComposite>true</PublishReadyToRunComposite>", forPlatform, StringComparison.Ordinal);
     }
 
     [Fact]

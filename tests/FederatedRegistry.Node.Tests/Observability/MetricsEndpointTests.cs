@@ -84,6 +84,24 @@ public sealed class MetricsEndpointTests(ObservedNodeFixture node)
     }
 
     [Fact]
+    public async Task Orleans_series_keep_every_grain_type_apart_within_their_label_room()
+    {
+        var provider = await Authority.CreateProviderAsync(Messages.Provider(), deadline: NodeClient.Deadline);
+        await Authority.RegisterSystemAsync(Messages.Registration(provider.Id, submit: true), deadline: NodeClient.Deadline);
+        await Report(Severity.Serious);
+
+        var scrape = await PrometheusScrape.ReadAsync(node.Anonymous.Http);
+
+        var orleans = scrape.Samples.Where(s => s.Name.StartsWith("orleans_", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(orleans);
+        // Past its room an instrument folds further label sets into one marked series, which would merge grain types.
+        Assert.DoesNotContain(orleans, s => s.Labels.ContainsKey("otel_metric_overflow"));
+        var grainTypes = orleans.Where(s => s.Name == "orleans_catalog_activation_created_total").Select(s => s.Labels["grain_type"]).ToHashSet();
+        Assert.Contains("system", grainTypes);
+        Assert.True(grainTypes.Count > 1, string.Join(", ", grainTypes));
+    }
+
+    [Fact]
     public async Task Incident_reports_are_counted_by_severity_and_a_repeated_request_id_once()
     {
         var before = await PrometheusScrape.ReadAsync(node.Anonymous.Http);
