@@ -78,7 +78,7 @@ public static class NodeTelemetry
         // process in the demo and the tests: each reports only the meters of its own host (and the process-wide ones).
         // OpenTelemetry reserves room for 2,000 label sets per instrument when it is published. Orleans publishes dozens
         // while the silo is built, labelled at most by grain type: the smaller room took 16 MB off the node's memory at
-        // ready and about 5% off its start (bench/README.md, figure 6).
+        // ready, and that allocation off its start (bench/README.md, Fixes).
         builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
         {
             var own = services.GetRequiredService<IMeterFactory>();
