@@ -76,6 +76,7 @@ public static class NodeTelemetry
 
         // Meters made by a host's IMeterFactory are seen by every listener in the process. Several nodes share one
         // process in the demo and the tests: each reports only the meters of its own host (and the process-wide ones).
+        //
         // OpenTelemetry reserves room for 2,000 label sets per instrument when it is published. Orleans publishes dozens
         // while the silo is built, labelled at most by grain type: the smaller room took 16 MB off the node's memory at
         // ready, and that allocation off its start (bench/README.md, Fixes).
