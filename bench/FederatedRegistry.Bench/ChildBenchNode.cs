@@ -48,26 +48,8 @@ public sealed class ChildBenchNode : IAsyncDisposable
     /// <param name="runtime">Environment for the .NET runtime beside the settings (e.g. <c>DOTNET_GCHeapHardLimit</c>).</param>
     public static async Task<ChildBenchNode> StartAsync(BenchNodeSettings settings, CancellationToken ct, IReadOnlyDictionary<string, string>? runtime = null)
     {
-        var startInfo = new ProcessStartInfo(Figure6ColdStart.DotnetHost())
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fedreg-node.dll"));
-        foreach (var name in startInfo.Environment.Keys.ToList())
-        {
-            if (Figure6ColdStart.ConfigurationPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
-            {
-                startInfo.Environment.Remove(name);
-            }
-        }
-        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings.AsEnvironment().Concat(runtime ?? new Dictionary<string, string>()))
-        {
-            startInfo.Environment[key] = value;
-        }
+        var startInfo = Figure6ColdStart.ChildStartInfo(Figure6ColdStart.DotnetHost(), AppContext.BaseDirectory,
+            [Path.Combine(AppContext.BaseDirectory, "fedreg-node.dll")], settings.AsEnvironment().Concat(runtime ?? new Dictionary<string, string>()));
 
         var process = new Process { StartInfo = startInfo };
         var node = new ChildBenchNode(process, settings);

@@ -14,7 +14,7 @@ namespace FederatedRegistry.Bench;
 public static class Figure6ColdStart
 {
     // Inherited variables that would configure a child behind the bench's back.
-    internal static readonly string[] ConfigurationPrefixes = ["Node__", "Storage__", "ConnectionStrings__", "Orleans__", "Kestrel__", "Auth__", "Federation__", "Limits__", "ASPNETCORE_", "DOTNET_ENVIRONMENT"];
+    private static readonly string[] ConfigurationPrefixes = ["Node__", "Storage__", "ConnectionStrings__", "Orleans__", "Kestrel__", "Auth__", "Federation__", "Limits__", "ASPNETCORE_", "DOTNET_ENVIRONMENT"];
 
     private const string NodeName = "fedreg-node";
     private const string BareName = "fedreg-bench-bare";
@@ -127,29 +127,7 @@ public static class Figure6ColdStart
     private static async Task<double> TimeToFirstResponseAsync(
         Launch launch, string[] arguments, IEnumerable<KeyValuePair<string, string>> environment, Uri address, string path, CancellationToken ct)
     {
-        var startInfo = new ProcessStartInfo(launch.FileName)
-        {
-            WorkingDirectory = launch.Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in launch.Arguments.Concat(arguments))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-        foreach (var name in startInfo.Environment.Keys.ToList())
-        {
-            if (ConfigurationPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
-            {
-                startInfo.Environment.Remove(name);
-            }
-        }
-        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in environment)
-        {
-            startInfo.Environment[key] = value;
-        }
+        var startInfo = ChildStartInfo(launch.FileName, launch.Directory, launch.Arguments.Concat(arguments), environment);
 
         using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
         using var process = new Process { StartInfo = startInfo };
@@ -190,6 +168,39 @@ public static class Figure6ColdStart
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>
+    /// How the bench starts a node or app of its own: output redirected, in Production, configured by
+    /// <paramref name="environment"/> alone (the variables the bench itself inherited that would configure it are removed).
+    /// </summary>
+    internal static ProcessStartInfo ChildStartInfo(string fileName, string directory, IEnumerable<string> arguments,
+        IEnumerable<KeyValuePair<string, string>> environment)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        foreach (var name in startInfo.Environment.Keys.ToList())
+        {
+            if (ConfigurationPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+            {
+                startInfo.Environment.Remove(name);
+            }
+        }
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            startInfo.Environment[key] = value;
+        }
+        return startInfo;
     }
 
     // Under `dotnet run` the harness itself runs on the dotnet host; use the same one for the children.

@@ -58,8 +58,9 @@ public sealed class SiloOptions
     /// <summary>
     /// How long a registration or incident grain stays in memory after its last call (Orleans' default for every grain
     /// is 15 minutes). A bulk import activates one per row, about 10 KiB of the node's memory each (measured over a
-    /// 200,000-row import): at 300 rows/s, 15 minutes is some 270,000 activations, over 2.5 GiB. Reads of a record in use keep it in memory; one read after this long costs a
-    /// single database read. More than Orleans' collection quantum (1 minute).
+    /// 200,000-row import): at 300 rows/s, 15 minutes is some 270,000 activations, over 2.5 GiB. Reads of a record in
+    /// use keep it in memory; one read after this long costs a single database read. More than Orleans' collection
+    /// quantum (1 minute).
     /// </summary>
     public TimeSpan RecordCollectionAge { get; set; } = TimeSpan.FromMinutes(2);
 
