@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -9,31 +10,130 @@ namespace FederatedRegistry.Storage;
 /// and SQLite's busy timeout. Microsoft.Data.Sqlite sets no busy timeout of its own: a statement that meets another
 /// writer's lock fails at once, and the library retries it after sleeping 150 ms on the calling thread. With the
 /// timeout, SQLite waits for the lock itself, in steps that start at a millisecond.
+/// A connection opened to write (<paramref name="writes"/>) first takes this process's turn to write the file
+/// (<see cref="EmbeddedWriteTurns"/>) and holds it until it closes.
 /// </summary>
-internal sealed class EmbeddedConnection(string connectionString) : SqliteConnection(connectionString)
+internal sealed class EmbeddedConnection(string connectionString, bool writes = false) : SqliteConnection(connectionString)
 {
-    // OpenAsync too: Microsoft.Data.Sqlite opens synchronously, through this.
+    private SemaphoreSlim? _turn;
+
+    public override async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        if (writes && _turn is null)
+        {
+            var turn = EmbeddedWriteTurns.Of(DataSource);
+            if (!await turn.WaitAsync(TurnTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                throw TurnNotGiven();
+            }
+            _turn = turn;
+        }
+
+        try
+        {
+            // Microsoft.Data.Sqlite opens synchronously, through Open below.
+            await base.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ReleaseTurn();
+            throw;
+        }
+    }
+
     public override void Open()
     {
-        base.Open();
-        using var pragma = CreateCommand();
-        // WAL lets readers run beside the single writer and is a property of the file. synchronous=FULL makes every
-        // commit fsync the WAL before it returns: an acknowledged write then survives kill -9 (already true with WAL,
-        // whose appended frames sit in the OS cache) and also an OS crash or power cut.
-        pragma.CommandText = string.Create(CultureInfo.InvariantCulture,
-            $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {DefaultTimeout * 1000};");
-        pragma.ExecuteNonQuery();
+        if (writes && _turn is null)
+        {
+            var turn = EmbeddedWriteTurns.Of(DataSource);
+            if (!turn.Wait(TurnTimeout))
+            {
+                throw TurnNotGiven();
+            }
+            _turn = turn;
+        }
+
+        try
+        {
+            base.Open();
+            using var pragma = CreateCommand();
+            // WAL lets readers run beside the single writer and is a property of the file. synchronous=FULL makes every
+            // commit fsync the WAL before it returns: an acknowledged write then survives kill -9 (already true with WAL,
+            // whose appended frames sit in the OS cache) and also an OS crash or power cut.
+            pragma.CommandText = string.Create(CultureInfo.InvariantCulture,
+                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = {DefaultTimeout * 1000};");
+            pragma.ExecuteNonQuery();
+        }
+        catch
+        {
+            ReleaseTurn();
+            throw;
+        }
     }
+
+    public override void Close()
+    {
+        try
+        {
+            base.Close();
+        }
+        finally
+        {
+            ReleaseTurn();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        try
+        {
+            base.Dispose(disposing);
+        }
+        finally
+        {
+            ReleaseTurn();
+        }
+    }
+
+    // The busy timeout bounds the wait for the turn as it bounds the wait for SQLite's lock; 0 waits as long as it takes,
+    // as Microsoft.Data.Sqlite's command timeout of 0 does.
+    private TimeSpan TurnTimeout => DefaultTimeout > 0 ? TimeSpan.FromSeconds(DefaultTimeout) : Timeout.InfiniteTimeSpan;
+
+    private SqliteException TurnNotGiven() => new(
+        string.Create(CultureInfo.InvariantCulture,
+            $"database is locked: other writers in this process held '{DataSource}' for the whole busy timeout of {DefaultTimeout} s"),
+        EmbeddedWriteTurns.SqliteBusy);
+
+    private void ReleaseTurn() => Interlocked.Exchange(ref _turn, null)?.Release();
+}
+
+/// <summary>
+/// This process's turn to write each embedded file, one writer at a time per file. SQLite lets one writer hold a file's
+/// lock; a writer that meets it waits in SQLite's busy handler, which sleeps in steps growing to 100 ms whether or not the
+/// lock was freed meanwhile, so with many writers some waited most of a second for a lock that was free most of that time
+/// (figure 1 of the benchmarks). Here they queue in order, without holding a thread, and reach SQLite's lock when it is
+/// free. The busy handler is left for the one case a process cannot queue: another process writing the same file.
+/// </summary>
+internal static class EmbeddedWriteTurns
+{
+    /// <summary>SQLite's result code for a file locked by another connection.</summary>
+    public const int SqliteBusy = 5;
+
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Turns = new(StringComparer.Ordinal);
+
+    public static SemaphoreSlim Of(string dataSource) =>
+        Turns.GetOrAdd(Path.GetFullPath(dataSource), static _ => new SemaphoreSlim(1, 1));
 }
 
 /// <summary>
 /// The embedded file as a <see cref="DbDataSource"/>, for Orleans' ADO.NET grain storage
-/// (<c>AdoNetGrainStorageOptions.DataSource</c>): its connections are <see cref="EmbeddedConnection"/>s, so that the
-/// grain-state writes wait for the file's lock as the node's own statements do.
+/// (<c>AdoNetGrainStorageOptions.DataSource</c>): its connections are <see cref="EmbeddedConnection"/>s that take the
+/// file's turn to write, so that the grain-state writes queue with the node's own writers. Orleans opens a connection
+/// per operation and closes it at once, reads included; a grain's state read is one short statement.
 /// </summary>
 internal sealed class EmbeddedDataSource(string connectionString) : DbDataSource
 {
     public override string ConnectionString => connectionString;
 
-    protected override DbConnection CreateDbConnection() => new EmbeddedConnection(connectionString);
+    protected override DbConnection CreateDbConnection() => new EmbeddedConnection(connectionString, writes: true);
 }

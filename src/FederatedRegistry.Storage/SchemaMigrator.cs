@@ -34,7 +34,7 @@ public static partial class SchemaMigrator
     /// <summary>Applies every script that this database has not recorded yet.</summary>
     public static async Task ApplyAsync(StorageProvider provider, string connectionString, CancellationToken ct = default)
     {
-        await using var connection = await StorageConnection.OpenAsync(provider, connectionString, ct).ConfigureAwait(false);
+        await using var connection = await StorageConnection.OpenToWriteAsync(provider, connectionString, ct).ConfigureAwait(false);
         if (provider == StorageProvider.Postgres)
         {
             await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({PostgresLockKey})", ct).ConfigureAwait(false);

@@ -74,16 +74,28 @@ public static class StorageConnection
     }
 
     /// <summary>
-    /// Opens a connection. For SQLite it first creates the directory of the file if missing, then sets
-    /// WAL mode, <c>synchronous=FULL</c> and the busy timeout on the connection.
+    /// Opens a connection to read with. For SQLite it first creates the directory of the file if missing, then sets
+    /// WAL mode, <c>synchronous=FULL</c> and the busy timeout on the connection. A connection that writes the embedded
+    /// file is opened with <see cref="OpenToWriteAsync"/>.
     /// </summary>
-    public static async Task<DbConnection> OpenAsync(StorageProvider provider, string connectionString, CancellationToken ct = default)
+    public static Task<DbConnection> OpenAsync(StorageProvider provider, string connectionString, CancellationToken ct = default) =>
+        OpenCoreAsync(provider, connectionString, writes: false, ct);
+
+    /// <summary>
+    /// Opens a connection to write with, as <see cref="OpenAsync"/> does.
+    /// On the embedded file it first waits for this process's turn to write the file, behind the other writers that
+    /// asked before it, and holds the turn until the connection is closed: open it for the write and close it after.
+    /// </summary>
+    public static Task<DbConnection> OpenToWriteAsync(StorageProvider provider, string connectionString, CancellationToken ct = default) =>
+        OpenCoreAsync(provider, connectionString, writes: true, ct);
+
+    private static async Task<DbConnection> OpenCoreAsync(StorageProvider provider, string connectionString, bool writes, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         return provider switch
         {
             StorageProvider.Postgres => await OpenPostgresAsync(connectionString, ct).ConfigureAwait(false),
-            StorageProvider.Embedded => await OpenSqliteAsync(connectionString, ct).ConfigureAwait(false),
+            StorageProvider.Embedded => await OpenSqliteAsync(connectionString, writes, ct).ConfigureAwait(false),
             _ => throw UnknownProvider(provider),
         };
     }
@@ -120,11 +132,11 @@ public static class StorageConnection
         }
     }
 
-    private static async Task<DbConnection> OpenSqliteAsync(string connectionString, CancellationToken ct)
+    private static async Task<DbConnection> OpenSqliteAsync(string connectionString, bool writes, CancellationToken ct)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         EnsureDirectoryOf(builder);
-        var connection = new EmbeddedConnection(builder.ToString());
+        var connection = new EmbeddedConnection(builder.ToString(), writes);
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);

@@ -34,7 +34,7 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
         {
             return;
         }
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenToWriteAsync(ct).ConfigureAwait(false);
         if (provider == StorageProvider.Postgres || records.Count == 1)
         {
             await AuditSql.InsertAsync(provider, connection, null, records, ct).ConfigureAwait(false);
@@ -81,7 +81,7 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
         {
             return;
         }
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenToWriteAsync(ct).ConfigureAwait(false);
         await using var transaction = provider == StorageProvider.Embedded
             ? ((SqliteConnection)connection).BeginTransaction(deferred: false)
             : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
@@ -187,7 +187,7 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
     public async Task SaveCheckpointAsync(AuditCheckpointRow checkpoint, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenToWriteAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT INTO audit_checkpoints ({CheckpointColumns}) VALUES (@size, @head_hash, @at, @node_code, @key_id, @signature) "
             + "ON CONFLICT (size) DO NOTHING";
@@ -277,6 +277,8 @@ internal sealed class SqlAuditLog(StorageProvider provider, string connectionStr
     }
 
     private Task<DbConnection> OpenAsync(CancellationToken ct) => StorageConnection.OpenAsync(provider, connectionString, ct);
+
+    private Task<DbConnection> OpenToWriteAsync(CancellationToken ct) => StorageConnection.OpenToWriteAsync(provider, connectionString, ct);
 }
 
 /// <summary>The audit SQL that the read model's upserts share: appending inside their transaction, and time columns.</summary>

@@ -26,7 +26,7 @@ internal sealed class SqlAuditWitnessStore(StorageProvider provider, string conn
     {
         ArgumentException.ThrowIfNullOrEmpty(peer);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenToWriteAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO audit_witnessed_checkpoints (peer, size, head_hash, at, node_code, key_id, signature, witnessed_at)
@@ -67,7 +67,7 @@ internal sealed class SqlAuditWitnessStore(StorageProvider provider, string conn
     {
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentException.ThrowIfNullOrEmpty(evidence.Peer, "evidence.Peer");
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenToWriteAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO audit_witness_evidence (peer, evidence_key, detected_at,
@@ -127,4 +127,6 @@ internal sealed class SqlAuditWitnessStore(StorageProvider provider, string conn
             reader.GetString(ordinal + 3), reader.GetString(ordinal + 4), reader.GetString(ordinal + 5));
 
     private Task<DbConnection> OpenAsync(CancellationToken ct) => StorageConnection.OpenAsync(provider, connectionString, ct);
+
+    private Task<DbConnection> OpenToWriteAsync(CancellationToken ct) => StorageConnection.OpenToWriteAsync(provider, connectionString, ct);
 }

@@ -33,7 +33,7 @@ internal sealed class SqlEnvelopeLedger(StorageProvider provider, string connect
     public async Task<bool> TryRecordAsync(string origin, long sequence, DateTimeOffset expiresAt, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(origin);
-        await using var connection = await StorageConnection.OpenAsync(provider, connectionString, ct).ConfigureAwait(false);
+        await using var connection = await StorageConnection.OpenToWriteAsync(provider, connectionString, ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO federation_seen_envelopes (origin, sequence, expires_at_ms) VALUES (@origin, @sequence, @expires)
@@ -47,7 +47,7 @@ internal sealed class SqlEnvelopeLedger(StorageProvider provider, string connect
 
     public async Task<int> ForgetExpiredAsync(DateTimeOffset now, CancellationToken ct = default)
     {
-        await using var connection = await StorageConnection.OpenAsync(provider, connectionString, ct).ConfigureAwait(false);
+        await using var connection = await StorageConnection.OpenToWriteAsync(provider, connectionString, ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM federation_seen_envelopes WHERE expires_at_ms < @now";
         command.AddParameter("now", now.ToUnixTimeMilliseconds());

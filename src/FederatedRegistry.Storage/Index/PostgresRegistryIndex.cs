@@ -15,6 +15,9 @@ internal sealed class PostgresRegistryIndex(string connectionString) : SqlRegist
     protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
 
+    protected override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+
     protected override object ArrayValue(string[] values) => values;
 
     protected override string[] ReadArray(DbDataReader reader, int ordinal) => reader.GetFieldValue<string[]>(ordinal);

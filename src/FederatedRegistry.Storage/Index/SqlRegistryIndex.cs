@@ -113,7 +113,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         // One snapshot for both reads: repeatable read on PostgreSQL; on SQLite a read transaction in WAL mode.
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+        await using var transaction = await BeginSnapshotAsync(connection, ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "SELECT dataset, dimension, value, count FROM registry_counts WHERE count > 0 ORDER BY dataset, dimension, value";
@@ -161,8 +161,13 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
 
     protected Task<DbConnection> OpenAsync(CancellationToken ct) => StorageConnection.OpenAsync(provider, connectionString, ct);
 
+    private Task<DbConnection> OpenToWriteAsync(CancellationToken ct) => StorageConnection.OpenToWriteAsync(provider, connectionString, ct);
+
     /// <summary>Starts the transaction of an upsert; it must keep concurrent upserts of one row apart.</summary>
     protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>Starts a transaction whose reads all see one snapshot, and which writes nothing.</summary>
+    protected abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct);
 
     protected abstract object ArrayValue(string[] values);
 
@@ -217,7 +222,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
         }
         for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+            await using var connection = await OpenToWriteAsync(ct).ConfigureAwait(false);
             await using var transaction = await BeginWriteAsync(connection, ct).ConfigureAwait(false);
             var (stored, applied) = provider == StorageProvider.Postgres && table.Version(row) > 1
                 ? await LockAndApplyNextAsync(connection, transaction, table, row, audit, ct).ConfigureAwait(false)
@@ -274,7 +279,7 @@ internal abstract partial class SqlRegistryIndex(StorageProvider provider, strin
         where T : class
     {
         var previous = table.Version(row) - 1;
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenToWriteAsync(ct).ConfigureAwait(false);
         await using var command = new NpgsqlCommand { Connection = (NpgsqlConnection)connection };
         table.Bind(this, command, row);
         command.Parameters.Add(new NpgsqlParameter("previous_state_version", previous));

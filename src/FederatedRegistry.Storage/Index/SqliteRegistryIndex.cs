@@ -17,6 +17,11 @@ internal sealed class SqliteRegistryIndex(string connectionString) : SqlRegistry
     protected override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
+    // Deferred: in WAL mode its first read fixes the snapshot the rest see, and it takes no write lock (an isolation
+    // level alone would make Microsoft.Data.Sqlite begin IMMEDIATE, as a writer).
+    protected override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
     protected override object ArrayValue(string[] values) => JsonSerializer.Serialize(values);
 
     protected override string[] ReadArray(DbDataReader reader, int ordinal) =>
