@@ -10,52 +10,42 @@ namespace FederatedRegistry.Storage;
 /// and SQLite's busy timeout. Microsoft.Data.Sqlite sets no busy timeout of its own: a statement that meets another
 /// writer's lock fails at once, and the library retries it after sleeping 150 ms on the calling thread. With the
 /// timeout, SQLite waits for the lock itself, in steps that start at a millisecond.
-/// A connection opened to write (<paramref name="writes"/>) first takes this process's turn to write the file
+/// A connection opened to write (<paramref name="writes"/>) then takes this process's turn to write the file
 /// (<see cref="EmbeddedWriteTurns"/>) and holds it until it closes.
 /// </summary>
 internal sealed class EmbeddedConnection(string connectionString, bool writes = false) : SqliteConnection(connectionString)
 {
+    // The file as the connection string names it: the turn's key must not depend on whether the connection is open.
+    private readonly string _file = new SqliteConnectionStringBuilder(connectionString).DataSource;
     private SemaphoreSlim? _turn;
 
+    // Microsoft.Data.Sqlite opens synchronously; only the wait for the turn is asynchronous here.
     public override async Task OpenAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        OpenAndSetPragmas();
         if (writes && _turn is null)
         {
-            var turn = EmbeddedWriteTurns.Of(DataSource);
-            if (!await turn.WaitAsync(TurnTimeout, cancellationToken).ConfigureAwait(false))
-            {
-                throw TurnNotGiven();
-            }
-            _turn = turn;
-        }
-
-        try
-        {
-            // Microsoft.Data.Sqlite opens synchronously, through Open below.
-            await base.OpenAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            ReleaseTurn();
-            throw;
+            await TakeTurnAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     public override void Open()
     {
+        OpenAndSetPragmas();
         if (writes && _turn is null)
         {
-            var turn = EmbeddedWriteTurns.Of(DataSource);
-            if (!turn.Wait(TurnTimeout))
-            {
-                throw TurnNotGiven();
-            }
-            _turn = turn;
+            var turn = EmbeddedWriteTurns.Of(_file);
+            Hold(turn, turn.Wait(TurnTimeout));
         }
+    }
 
+    // Opened before the turn is taken: opening needs no lock, so the turn is held only for the writing.
+    private void OpenAndSetPragmas()
+    {
+        base.Open();
         try
         {
-            base.Open();
             using var pragma = CreateCommand();
             // WAL lets readers run beside the single writer and is a property of the file. synchronous=FULL makes every
             // commit fsync the WAL before it returns: an acknowledged write then survives kill -9 (already true with WAL,
@@ -66,9 +56,35 @@ internal sealed class EmbeddedConnection(string connectionString, bool writes = 
         }
         catch
         {
-            ReleaseTurn();
+            base.Close();
             throw;
         }
+    }
+
+    private async Task TakeTurnAsync(CancellationToken ct)
+    {
+        var turn = EmbeddedWriteTurns.Of(_file);
+        bool taken;
+        try
+        {
+            taken = await turn.WaitAsync(TurnTimeout, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            base.Close();
+            throw;
+        }
+        Hold(turn, taken);
+    }
+
+    private void Hold(SemaphoreSlim turn, bool taken)
+    {
+        if (!taken)
+        {
+            base.Close();
+            throw TurnNotGiven();
+        }
+        _turn = turn;
     }
 
     public override void Close()
@@ -101,7 +117,7 @@ internal sealed class EmbeddedConnection(string connectionString, bool writes = 
 
     private SqliteException TurnNotGiven() => new(
         string.Create(CultureInfo.InvariantCulture,
-            $"database is locked: other writers in this process held '{DataSource}' for the whole busy timeout of {DefaultTimeout} s"),
+            $"database is locked: other writers in this process held '{_file}' for the whole busy timeout of {DefaultTimeout} s"),
         EmbeddedWriteTurns.SqliteBusy);
 
     private void ReleaseTurn() => Interlocked.Exchange(ref _turn, null)?.Release();
