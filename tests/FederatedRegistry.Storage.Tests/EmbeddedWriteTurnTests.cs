@@ -18,12 +18,10 @@ public sealed class EmbeddedWriteTurnTests
     public async Task A_writer_waits_until_the_writer_before_it_closes_and_then_sees_its_commit()
     {
         var connectionString = await NewFileAsync();
-        await using var first = await StorageConnection.OpenToWriteAsync(StorageProvider.Embedded, connectionString);
-        await using var transaction = await first.BeginTransactionAsync();
-        await ExecuteAsync(first, "INSERT INTO turns (writer) VALUES (1)", transaction);
+        var (first, transaction) = await BeginWriteAsync(connectionString, writer: 1);
 
         var second = StorageConnection.OpenToWriteAsync(StorageProvider.Embedded, connectionString);
-        Assert.NotSame(second, await Task.WhenAny(second, Task.Delay(HeldBack)));
+        await AssertStillWaitingAsync(second);
 
         await transaction.CommitAsync();
         await first.DisposeAsync();
@@ -35,9 +33,8 @@ public sealed class EmbeddedWriteTurnTests
     public async Task A_reader_does_not_wait_for_a_writer_and_sees_only_what_is_committed()
     {
         var connectionString = await NewFileAsync();
-        await using var writer = await StorageConnection.OpenToWriteAsync(StorageProvider.Embedded, connectionString);
-        await using var transaction = await writer.BeginTransactionAsync();
-        await ExecuteAsync(writer, "INSERT INTO turns (writer) VALUES (1)", transaction);
+        var (writer, transaction) = await BeginWriteAsync(connectionString, writer: 1);
+        await using var _ = writer;
 
         await using var reader = await StorageConnection.OpenAsync(StorageProvider.Embedded, connectionString).WaitAsync(Generous);
 
@@ -52,12 +49,12 @@ public sealed class EmbeddedWriteTurnTests
         var writer = await StorageConnection.OpenToWriteAsync(StorageProvider.Embedded, connectionString);
 
         var orleans = source.OpenConnectionAsync().AsTask();
-        Assert.NotSame(orleans, await Task.WhenAny(orleans, Task.Delay(HeldBack)));
+        await AssertStillWaitingAsync(orleans);
 
         await writer.DisposeAsync();
         await using var opened = await orleans.WaitAsync(Generous);
         var next = StorageConnection.OpenToWriteAsync(StorageProvider.Embedded, connectionString);
-        Assert.NotSame(next, await Task.WhenAny(next, Task.Delay(HeldBack)));
+        await AssertStillWaitingAsync(next);
 
         await opened.DisposeAsync();
         await (await next.WaitAsync(Generous)).DisposeAsync();
@@ -67,9 +64,7 @@ public sealed class EmbeddedWriteTurnTests
     public async Task Writers_get_their_turns_in_the_order_they_asked()
     {
         var connectionString = await NewFileAsync();
-        await using var first = await StorageConnection.OpenToWriteAsync(StorageProvider.Embedded, connectionString);
-        await using var transaction = await first.BeginTransactionAsync();
-        await ExecuteAsync(first, "INSERT INTO turns (writer) VALUES (0)", transaction);
+        var (first, transaction) = await BeginWriteAsync(connectionString, writer: 0);
         // Each asks on this thread, one after the other, while the first holds the file's lock; each then writes on
         // the thread pool, where, if nothing queued them, they would race for the lock in SQLite's busy handler.
         var writers = Enumerable.Range(1, 12).Select(n =>
@@ -135,6 +130,17 @@ public sealed class EmbeddedWriteTurnTests
         await ExecuteAsync(connection, "CREATE TABLE turns (position INTEGER PRIMARY KEY, writer INTEGER NOT NULL)");
         return connectionString;
     }
+
+    private static async Task<(DbConnection Connection, DbTransaction Transaction)> BeginWriteAsync(string connectionString, int writer)
+    {
+        var connection = await StorageConnection.OpenToWriteAsync(StorageProvider.Embedded, connectionString);
+        var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, $"INSERT INTO turns (writer) VALUES ({writer})", transaction);
+        return (connection, transaction);
+    }
+
+    private static async Task AssertStillWaitingAsync(Task opening) =>
+        Assert.NotSame(opening, await Task.WhenAny(opening, Task.Delay(HeldBack)));
 
     private static async Task ExecuteAsync(DbConnection connection, string sql, DbTransaction? transaction = null)
     {
