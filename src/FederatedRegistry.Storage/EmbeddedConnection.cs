@@ -15,8 +15,6 @@ namespace FederatedRegistry.Storage;
 /// </summary>
 internal sealed class EmbeddedConnection(string connectionString, bool writes = false) : SqliteConnection(connectionString)
 {
-    // The file as the connection string names it: the turn's key must not depend on whether the connection is open.
-    private readonly string _file = new SqliteConnectionStringBuilder(connectionString).DataSource;
     private SemaphoreSlim? _turn;
 
     // Microsoft.Data.Sqlite opens synchronously; only the wait for the turn is asynchronous here.
@@ -35,7 +33,7 @@ internal sealed class EmbeddedConnection(string connectionString, bool writes = 
         OpenAndSetPragmas();
         if (writes && _turn is null)
         {
-            var turn = EmbeddedWriteTurns.Of(_file);
+            var turn = EmbeddedWriteTurns.Of(ConnectionString);
             Hold(turn, turn.Wait(TurnTimeout));
         }
     }
@@ -63,7 +61,7 @@ internal sealed class EmbeddedConnection(string connectionString, bool writes = 
 
     private async Task TakeTurnAsync(CancellationToken ct)
     {
-        var turn = EmbeddedWriteTurns.Of(_file);
+        var turn = EmbeddedWriteTurns.Of(ConnectionString);
         bool taken;
         try
         {
@@ -117,7 +115,7 @@ internal sealed class EmbeddedConnection(string connectionString, bool writes = 
 
     private SqliteException TurnNotGiven() => new(
         string.Create(CultureInfo.InvariantCulture,
-            $"database is locked: other writers in this process held '{_file}' for the whole busy timeout of {DefaultTimeout} s"),
+            $"database is locked: other writers in this process held '{EmbeddedWriteTurns.FileOf(ConnectionString)}' for the whole busy timeout of {DefaultTimeout} s"),
         EmbeddedWriteTurns.SqliteBusy);
 
     private void ReleaseTurn() => Interlocked.Exchange(ref _turn, null)?.Release();
@@ -135,10 +133,18 @@ internal static class EmbeddedWriteTurns
     /// <summary>SQLite's result code for a file locked by another connection.</summary>
     public const int SqliteBusy = 5;
 
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Turns = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> ByFile = new(StringComparer.Ordinal);
 
-    public static SemaphoreSlim Of(string dataSource) =>
-        Turns.GetOrAdd(Path.GetFullPath(dataSource), static _ => new SemaphoreSlim(1, 1));
+    // Found by connection string, which is parsed once: a writer asks at every open. Two strings naming one file (a
+    // relative and a full path, other settings) share the file's turn.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> ByConnectionString = new(StringComparer.Ordinal);
+
+    /// <summary>The turn to write the file <paramref name="connectionString"/> names.</summary>
+    public static SemaphoreSlim Of(string connectionString) => ByConnectionString.GetOrAdd(connectionString,
+        static s => ByFile.GetOrAdd(Path.GetFullPath(FileOf(s)), static _ => new SemaphoreSlim(1, 1)));
+
+    /// <summary>The file a connection string names, as it names it.</summary>
+    public static string FileOf(string connectionString) => new SqliteConnectionStringBuilder(connectionString).DataSource;
 }
 
 /// <summary>

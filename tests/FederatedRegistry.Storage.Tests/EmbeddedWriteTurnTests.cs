@@ -45,7 +45,9 @@ public sealed class EmbeddedWriteTurnTests
     public async Task Orleans_grain_storage_connections_take_the_same_turn_as_the_nodes_own_writers()
     {
         var connectionString = await NewFileAsync();
-        await using var source = StorageConnection.ForAdoNet(StorageProvider.Embedded, connectionString).DataSource!;
+        // Written another way, as Orleans' options may be given it: the same file, so the same turn.
+        var orleansConnectionString = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 29 }.ToString();
+        await using var source = StorageConnection.ForAdoNet(StorageProvider.Embedded, orleansConnectionString).DataSource!;
         var writer = await StorageConnection.OpenToWriteAsync(StorageProvider.Embedded, connectionString);
 
         var orleans = source.OpenConnectionAsync().AsTask();
