@@ -33,12 +33,13 @@ public sealed class EmbeddedWriteTurnTests
     public async Task A_reader_does_not_wait_for_a_writer_and_sees_only_what_is_committed()
     {
         var connectionString = await NewFileAsync();
-        var (writer, transaction) = await BeginWriteAsync(connectionString, writer: 1);
-        await using var _ = writer;
+        var (writer, _) = await BeginWriteAsync(connectionString, writer: 1);
+        await using (writer)
+        {
+            await using var reader = await StorageConnection.OpenAsync(StorageProvider.Embedded, connectionString).WaitAsync(Generous);
 
-        await using var reader = await StorageConnection.OpenAsync(StorageProvider.Embedded, connectionString).WaitAsync(Generous);
-
-        Assert.Equal(0L, await ScalarAsync(reader, "SELECT COUNT(*) FROM turns"));
+            Assert.Equal(0L, await ScalarAsync(reader, "SELECT COUNT(*) FROM turns"));
+        }
     }
 
     [Fact]
