@@ -85,23 +85,12 @@ internal sealed class EmbeddedConnection(string connectionString, bool writes = 
         _turn = turn;
     }
 
+    // Dispose closes the connection through this too.
     public override void Close()
     {
         try
         {
             base.Close();
-        }
-        finally
-        {
-            ReleaseTurn();
-        }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        try
-        {
-            base.Dispose(disposing);
         }
         finally
         {
