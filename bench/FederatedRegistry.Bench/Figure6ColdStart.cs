@@ -99,23 +99,13 @@ public static class Figure6ColdStart
     {
         var output = Directory.CreateTempSubdirectory("fedreg-bench-published-").FullName;
         Console.Error.WriteLine($"  publishing {name} for {RuntimeInformation.RuntimeIdentifier} into {output} (a composite image with the runtime takes minutes) ...");
-        var startInfo = new ProcessStartInfo(DotnetHost())
+        // dotnet publish's own output is in the exception when it fails.
+        await ProcessRunner.RunAsync(DotnetHost(),
+            ["publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "-o", output, "--nologo", .. properties],
+            Timeout.InfiniteTimeSpan, ct);
+        if (!File.Exists(Path.Combine(output, name + ".dll")))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "-o", output, "--nologo" }.Concat(properties))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0 || !File.Exists(Path.Combine(output, name + ".dll")))
-        {
-            throw new InvalidOperationException($"dotnet publish of {name} failed (exit {process.ExitCode}):\n{await stdout}\n{await stderr}");
+            throw new InvalidOperationException($"dotnet publish of {name} left no {name}.dll in {output}.");
         }
         // Self-contained (the runtime's host library is beside it), it starts as its own executable, as the Dockerfile's
         // entry point does; otherwise on the installed runtime.

@@ -3,9 +3,13 @@ using System.Diagnostics;
 namespace FederatedRegistry.Testing;
 
 /// <summary>Runs a command to completion and fails with its output when it fails.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
-    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    /// <summary>
+    /// Runs <paramref name="fileName"/> and returns its output; kills it and throws <see cref="TimeoutException"/> after
+    /// <paramref name="timeout"/>, or <see cref="OperationCanceledException"/> when <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken ct = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -22,7 +26,8 @@ internal static class ProcessRunner
             ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
         try
         {
             await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
@@ -30,6 +35,7 @@ internal static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            ct.ThrowIfCancellationRequested();
             throw new TimeoutException($"{Describe(startInfo)} did not finish within {timeout}.");
         }
 
