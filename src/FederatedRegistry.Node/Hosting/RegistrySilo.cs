@@ -44,6 +44,7 @@ public static class RegistrySilo
             silo.AddRegistryGrains(database.Provider, database.ConnectionString);
             silo.Configure<GrainCollectionOptions>(o =>
             {
+                o.CollectionQuantum = settings.CollectionQuantum;
                 o.ClassSpecificCollectionAge[typeof(SystemGrain).FullName!] = settings.RecordCollectionAge;
                 o.ClassSpecificCollectionAge[typeof(IncidentGrain).FullName!] = settings.RecordCollectionAge;
                 o.EnableActivationSheddingOnMemoryPressure = settings.ShedGrainsUnderMemoryPressure;

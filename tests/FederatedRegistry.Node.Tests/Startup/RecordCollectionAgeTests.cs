@@ -14,19 +14,32 @@ namespace FederatedRegistry.Node.Tests.Startup;
 public sealed class RecordCollectionAgeTests
 {
     [Theory]
-    [InlineData(null, 2)]
-    [InlineData("00:05:00", 5)]
-    public async Task RecordGrains_AreCollectedAfterTheConfiguredAge_OtherGrainsAfterOrleansDefault(string? configured, int expectedMinutes)
+    [InlineData(null, 60)]
+    [InlineData("00:05:00", 300)]
+    public async Task RecordGrains_AreCollectedAfterTheConfiguredAge_OtherGrainsAfterOrleansDefault(string? configured, int expectedSeconds)
     {
         var settings = NodeSettings.Embedded().With("Orleans:RecordCollectionAge", configured);
         await using var app = NodeHost.Build([], settings.Values);
 
         var collection = app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
 
-        Assert.Equal(TimeSpan.FromMinutes(expectedMinutes), collection.ClassSpecificCollectionAge[typeof(SystemGrain).FullName!]);
-        Assert.Equal(TimeSpan.FromMinutes(expectedMinutes), collection.ClassSpecificCollectionAge[typeof(IncidentGrain).FullName!]);
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), collection.ClassSpecificCollectionAge[typeof(SystemGrain).FullName!]);
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), collection.ClassSpecificCollectionAge[typeof(IncidentGrain).FullName!]);
         Assert.False(collection.ClassSpecificCollectionAge.ContainsKey(typeof(ProviderGrain).FullName!));
         Assert.Equal(TimeSpan.FromMinutes(15), collection.CollectionAge);
+    }
+
+    [Theory]
+    [InlineData(null, 30)]
+    [InlineData("00:00:10", 10)]
+    public async Task TheSiloLooksForIdleGrainsEveryCollectionQuantum(string? configured, int expectedSeconds)
+    {
+        var settings = NodeSettings.Embedded().With("Orleans:CollectionQuantum", configured);
+        await using var app = NodeHost.Build([], settings.Values);
+
+        var collection = app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), collection.CollectionQuantum);
     }
 
     [Theory]

@@ -26,7 +26,8 @@ public sealed class StartupConfigurationTests
         { "Federation:ListenUrl", "http://127.0.0.1:5082", "embedded", "Federation:ListenUrl 'http://127.0.0.1:5082' must be an https:// URL" },
         { "Limits:MaxJsonDepth", "2", "embedded", "Limits:MaxJsonDepth 2 must be between 4" },
         { "Audit:WitnessInterval", "00:00:00", "embedded", "Audit:WitnessInterval '00:00:00' must be between 00:00:00.010 and 1.00:00:00" },
-        { "Orleans:RecordCollectionAge", "00:00:30", "embedded", "Orleans:RecordCollectionAge 00:00:30 must be more than Orleans' collection quantum" },
+        { "Orleans:RecordCollectionAge", "00:00:30", "embedded", "Orleans:RecordCollectionAge 00:00:30 must be more than Orleans:CollectionQuantum 00:00:30" },
+        { "Orleans:CollectionQuantum", "00:00:00", "embedded", "Orleans:CollectionQuantum 00:00:00 must be a second or more" },
     };
 
     [Theory]
