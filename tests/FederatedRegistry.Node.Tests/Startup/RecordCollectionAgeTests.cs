@@ -1,3 +1,4 @@
+using FederatedRegistry.Contracts.V1;
 using FederatedRegistry.Grains;
 using FederatedRegistry.Node.Hosting;
 using FederatedRegistry.Node.Tests.Support;
@@ -40,6 +41,32 @@ public sealed class RecordCollectionAgeTests
         var collection = app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), collection.CollectionQuantum);
+    }
+
+    [Fact]
+    public async Task RegistrationGrains_LeaveMemoryAfterTheirAgeWithoutACall_AndAreReadBackOnTheNext()
+    {
+        const string Destroyed = "orleans_catalog_activation_destroyed_total";
+        var settings = NodeSettings.Embedded().With("Orleans:CollectionQuantum", "00:00:01").With("Orleans:RecordCollectionAge", "00:00:02");
+        await using var node = await InProcessNode.StartAsync(settings);
+        using var scraper = node.Client.As("");
+        var before = await PrometheusScrape.ReadAsync(scraper.Http);
+        var provider = await node.Client.Grpc.CreateProviderAsync(Messages.Provider(), deadline: NodeClient.Deadline);
+        var registered = new List<AiSystem>();
+        for (var i = 0; i < 3; i++)
+        {
+            registered.Add(await node.Client.Grpc.RegisterSystemAsync(Messages.Registration(provider.Id, submit: false), deadline: NodeClient.Deadline));
+        }
+
+        // Left alone, each registration's grain is collected: what keeps a bulk import's memory from growing with its rows.
+        await Eventually.True(async () =>
+        {
+            var scrape = await PrometheusScrape.ReadAsync(scraper.Http);
+            return (scrape.Value(Destroyed, ("grain_type", "system")) ?? 0) - (before.Value(Destroyed, ("grain_type", "system")) ?? 0) >= 3;
+        }, "three registration grains deactivated in /metrics");
+
+        var again = await node.Client.Grpc.GetSystemAsync(new GetSystemRequest { Id = registered[0].Id }, deadline: NodeClient.Deadline);
+        Assert.Equal(registered[0], again);
     }
 
     [Theory]
