@@ -19,10 +19,7 @@ public sealed class RecordCollectionAgeTests
     [InlineData("00:05:00", 300)]
     public async Task RecordGrains_AreCollectedAfterTheConfiguredAge_OtherGrainsAfterOrleansDefault(string? configured, int expectedSeconds)
     {
-        var settings = NodeSettings.Embedded().With("Orleans:RecordCollectionAge", configured);
-        await using var app = NodeHost.Build([], settings.Values);
-
-        var collection = app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+        var collection = await CollectionOptionsAsync("Orleans:RecordCollectionAge", configured);
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), collection.ClassSpecificCollectionAge[typeof(SystemGrain).FullName!]);
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), collection.ClassSpecificCollectionAge[typeof(IncidentGrain).FullName!]);
@@ -35,10 +32,7 @@ public sealed class RecordCollectionAgeTests
     [InlineData("00:00:10", 10)]
     public async Task TheSiloLooksForIdleGrainsEveryCollectionQuantum(string? configured, int expectedSeconds)
     {
-        var settings = NodeSettings.Embedded().With("Orleans:CollectionQuantum", configured);
-        await using var app = NodeHost.Build([], settings.Values);
-
-        var collection = app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+        var collection = await CollectionOptionsAsync("Orleans:CollectionQuantum", configured);
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), collection.CollectionQuantum);
     }
@@ -74,12 +68,16 @@ public sealed class RecordCollectionAgeTests
     [InlineData("false", false)]
     public async Task UnderMemoryPressure_TheSiloShedsGrains_UnlessTurnedOff(string? configured, bool expected)
     {
-        var settings = NodeSettings.Embedded().With("Orleans:ShedGrainsUnderMemoryPressure", configured);
-        await using var app = NodeHost.Build([], settings.Values);
-
-        var collection = app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+        var collection = await CollectionOptionsAsync("Orleans:ShedGrainsUnderMemoryPressure", configured);
 
         Assert.Equal(expected, collection.EnableActivationSheddingOnMemoryPressure);
         Assert.True(collection.MemoryUsageTargetPercentage < collection.MemoryUsageLimitPercentage);
+    }
+
+    // What Orleans' collector is given, as the node builds it from one setting (not started).
+    private static async Task<GrainCollectionOptions> CollectionOptionsAsync(string key, string? value)
+    {
+        await using var app = NodeHost.Build([], NodeSettings.Embedded().With(key, value).Values);
+        return app.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
     }
 }
