@@ -55,12 +55,12 @@ public sealed class MetricsEndpointTests(ObservedNodeFixture node)
         var after = await Eventually.Find(async () =>
         {
             var scrape = await PrometheusScrape.ReadAsync(node.Anonymous.Http);
-            return Delta(before, scrape, Registrations, ("operation", "decide"), ("status", "registered")) >= 1 ? scrape : null;
+            return PrometheusScrape.Delta(before, scrape, Registrations, ("operation", "decide"), ("status", "registered")) >= 1 ? scrape : null;
         }, "the decision in /metrics");
-        Assert.Equal(2, Delta(before, after, Registrations, ("operation", "register"), ("status", "draft")));
-        Assert.Equal(1, Delta(before, after, Registrations, ("operation", "register"), ("status", "submitted")));
-        Assert.Equal(1, Delta(before, after, Registrations, ("operation", "decide"), ("status", "under_review")));
-        Assert.Equal(1, Delta(before, after, Registrations, ("operation", "decide"), ("status", "registered")));
+        Assert.Equal(2, PrometheusScrape.Delta(before, after, Registrations, ("operation", "register"), ("status", "draft")));
+        Assert.Equal(1, PrometheusScrape.Delta(before, after, Registrations, ("operation", "register"), ("status", "submitted")));
+        Assert.Equal(1, PrometheusScrape.Delta(before, after, Registrations, ("operation", "decide"), ("status", "under_review")));
+        Assert.Equal(1, PrometheusScrape.Delta(before, after, Registrations, ("operation", "decide"), ("status", "registered")));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class MetricsEndpointTests(ObservedNodeFixture node)
         await Eventually.Find(async () =>
         {
             var scrape = await PrometheusScrape.ReadAsync(node.Anonymous.Http);
-            return Delta(before, scrape, Created, ("grain_type", "system")) >= 3 ? scrape : null;
+            return PrometheusScrape.Delta(before, scrape, Created, ("grain_type", "system")) >= 3 ? scrape : null;
         }, "three registration activations in /metrics");
     }
 
@@ -119,12 +119,12 @@ public sealed class MetricsEndpointTests(ObservedNodeFixture node)
         var after = await Eventually.Find(async () =>
         {
             var scrape = await PrometheusScrape.ReadAsync(node.Anonymous.Http);
-            return Delta(before, scrape, IncidentsReported, ("severity", "critical")) >= 1 ? scrape : null;
+            return PrometheusScrape.Delta(before, scrape, IncidentsReported, ("severity", "critical")) >= 1 ? scrape : null;
         }, "the critical report in /metrics");
-        Assert.Equal(2, Delta(before, after, IncidentsReported, ("severity", "serious")));
-        Assert.Equal(3, Delta(before, after, IncidentsReported, ("severity", "minor")));
-        Assert.Equal(1, Delta(before, after, IncidentsReported, ("severity", "critical")));
-        Assert.Equal(0, Delta(before, after, IncidentsReported, ("severity", "moderate")));
+        Assert.Equal(2, PrometheusScrape.Delta(before, after, IncidentsReported, ("severity", "serious")));
+        Assert.Equal(3, PrometheusScrape.Delta(before, after, IncidentsReported, ("severity", "minor")));
+        Assert.Equal(1, PrometheusScrape.Delta(before, after, IncidentsReported, ("severity", "critical")));
+        Assert.Equal(0, PrometheusScrape.Delta(before, after, IncidentsReported, ("severity", "moderate")));
     }
 
     [Fact]
@@ -159,7 +159,4 @@ public sealed class MetricsEndpointTests(ObservedNodeFixture node)
         report.Details.Severity = severity;
         await Authority.ReportIncidentAsync(report, deadline: NodeClient.Deadline);
     }
-
-    private static double Delta(PrometheusScrape before, PrometheusScrape after, string name, params (string, string)[] labels) =>
-        (after.Value(name, labels) ?? 0) - (before.Value(name, labels) ?? 0);
 }

@@ -56,7 +56,7 @@ public sealed class RecordCollectionAgeTests
         await Eventually.True(async () =>
         {
             var scrape = await PrometheusScrape.ReadAsync(scraper.Http);
-            return (scrape.Value(Destroyed, ("grain_type", "system")) ?? 0) - (before.Value(Destroyed, ("grain_type", "system")) ?? 0) >= 3;
+            return PrometheusScrape.Delta(before, scrape, Destroyed, ("grain_type", "system")) >= 3;
         }, "three registration grains deactivated in /metrics");
 
         var again = await node.Client.Grpc.GetSystemAsync(new GetSystemRequest { Id = registered[0].Id }, deadline: NodeClient.Deadline);

@@ -49,6 +49,11 @@ public sealed partial class PrometheusScrape(IReadOnlyList<PrometheusSample> sam
         return matching.Count == 0 ? null : matching[0].Value;
     }
 
+    /// <summary>How far the sample named <paramref name="name"/> with these labels moved from <paramref name="before"/> to
+    /// <paramref name="after"/>; a sample missing from a scrape counts as 0.</summary>
+    public static double Delta(PrometheusScrape before, PrometheusScrape after, string name, params (string Label, string Value)[] labels) =>
+        (after.Value(name, labels) ?? 0) - (before.Value(name, labels) ?? 0);
+
     private static double ParseValue(string value) => value switch
     {
         "+Inf" => double.PositiveInfinity,
