@@ -85,14 +85,7 @@ public sealed partial class AuditChainGrain(
             {
                 break;
             }
-            var seals = new List<AuditSeal>(rows.Count);
-            var head = _head;
-            foreach (var row in rows)
-            {
-                var entry = AuditEntry.Seal(head.Size + 1, row.At, row.Actor, row.Action, row.Subject, AuditEntry.FromHex(row.PayloadHash), head.Hash);
-                seals.Add(new AuditSeal(row.Id, entry.Sequence, AuditEntry.Hex(entry.PreviousHash), AuditEntry.Hex(entry.EntryHash)));
-                head = new AuditHead(entry.Sequence, entry.EntryHash);
-            }
+            var (seals, head) = AuditSeals.Chain(_head, rows);
             await log.SealAsync(seals, ct);
             _head = head;
             added += rows.Count;

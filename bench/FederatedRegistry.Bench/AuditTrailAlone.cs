@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using FederatedRegistry.Domain.Advisories;
+using FederatedRegistry.Domain.Audit;
+using FederatedRegistry.Federation;
+using FederatedRegistry.Grains;
+using FederatedRegistry.Storage;
+using Google.Protobuf;
+
+namespace FederatedRegistry.Bench;
+
+/// <summary>
+/// Figure 5's floor: the audit entries the node records for every advisory it delivers — published, queued and delivered
+/// on the sender, received on the receiver (issue 4: every federation send and receive has its entry) — appended and
+/// sealed through the node's own audit log on two SQLite files of the node's schema and settings, with nothing else
+/// around them: no grain state, no request, no signature. Delivery through the nodes cannot be faster than this.
+/// </summary>
+internal sealed class AuditTrailAlone
+{
+    private const string SenderCode = "KE";
+    private const string ReceiverCode = "FR";
+    private const int SealBatch = 500;
+
+    // The node's sealer chains what was appended every 250 ms (Audit:SealInterval), so entries appended one at a time
+    // are sealed in groups, as here.
+    private static readonly TimeSpan SealInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly Log _sender;
+    private readonly Log _receiver;
+    private long _next;
+    private long _lastSeal = Stopwatch.GetTimestamp();
+
+    private AuditTrailAlone(Log sender, Log receiver) => (_sender, _receiver) = (sender, receiver);
+
+    public static async Task<AuditTrailAlone> CreateAsync(string directory, CancellationToken ct) =>
+        new(await Log.CreateAsync(Path.Combine(directory, "bench-audit-sender.db"), ct),
+            await Log.CreateAsync(Path.Combine(directory, "bench-audit-receiver.db"), ct));
+
+    /// <summary>One advisory, as delivered alone: each step's entry appended in a commit of its own.</summary>
+    public async Task OneAsync(CancellationToken ct)
+    {
+        var advisory = NextAdvisories(1)[0];
+        await _sender.Audit.AppendAsync([Published(advisory)], ct);
+        await _sender.Audit.AppendAsync([Queued(advisory)], ct);
+        await _receiver.Audit.AppendAsync([Received(advisory)], ct);
+        await _sender.Audit.AppendAsync([Delivered(advisory)], ct);
+        if (Stopwatch.GetElapsedTime(_lastSeal) >= SealInterval)
+        {
+            await SealAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> advisories published at once, as the node records them: one append per step on the
+    /// sender for the whole publish, then per delivery of <paramref name="perDelivery"/> one append on each side; sealed
+    /// at the end.
+    /// </summary>
+    public async Task ManyAsync(int count, int perDelivery, CancellationToken ct)
+    {
+        var advisories = NextAdvisories(count);
+        await _sender.Audit.AppendAsync([.. advisories.Select(Published)], ct);
+        await _sender.Audit.AppendAsync([.. advisories.Select(Queued)], ct);
+        foreach (var delivery in advisories.Chunk(perDelivery))
+        {
+            await _receiver.Audit.AppendAsync([.. delivery.Select(Received)], ct);
+            await _sender.Audit.AppendAsync([.. delivery.Select(Delivered)], ct);
+        }
+        await SealAsync(ct);
+    }
+
+    /// <summary>Chains every appended entry on both sides, as each node's sealer does.</summary>
+    public async Task SealAsync(CancellationToken ct)
+    {
+        await _sender.SealAsync(ct);
+        await _receiver.SealAsync(ct);
+        _lastSeal = Stopwatch.GetTimestamp();
+    }
+
+    private List<Advisory> NextAdvisories(int count)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            var n = Interlocked.Increment(ref _next);
+            return new Advisory($"{SenderCode}-ADV-AUDIT{n:D12}", SenderCode, 1, $"Triage models under-prioritise older patients ({n})",
+                "Three incidents in six months share one cause: training data with few patients over 75.",
+                "Evaluate triage models per age band before deployment.",
+                ["Require per-age-band sensitivity in conformity evidence", "Monitor urgency levels by age band after deployment"],
+                ["health"], now);
+        })];
+    }
+
+    // The same source keys, actions, subjects and payloads as the exchange and outbox grains record.
+    private static AuditRecord Published(Advisory a) =>
+        AuditRecords.Create($"advisory:{a.Id}:published", a.PublishedAt, "authority:bench", "published", "advisory:" + a.Id, AuditRecords.Json(a));
+
+    private static AuditRecord Queued(Advisory a) => Outbox(a, "queued", "authority:bench", withItem: true);
+
+    private static AuditRecord Delivered(Advisory a) => Outbox(a, "delivered", AuditContext.System, withItem: false);
+
+    private static AuditRecord Received(Advisory a) => AuditRecords.Create($"exchange:{SenderCode}:received:{a.Id}", DateTimeOffset.UtcNow,
+        AuditContext.Peer(SenderCode), "received:" + SenderCode, "advisory:" + a.Id, AuditRecords.Json(new KeptAdvisory(a, DateTimeOffset.UtcNow)));
+
+    private static AuditRecord Outbox(Advisory a, string step, string actor, bool withItem) => AuditRecords.Create(
+        $"outbox:{ReceiverCode}:{step}:{a.Id}:{a.PublishedAt.UtcTicks}", DateTimeOffset.UtcNow, actor, $"{step}:{ReceiverCode}", "advisory:" + a.Id,
+        AuditRecords.Json(new
+        {
+            Peer = ReceiverCode,
+            a.Id,
+            Kind = "advisory",
+            a.PolicyVersion,
+            EnqueuedAt = a.PublishedAt,
+            Item = withItem ? DeliveryItems.ForAdvisory(a).ToByteArray() : null,
+        }));
+
+    private sealed class Log(IAuditLog audit)
+    {
+        private AuditHead _head = AuditHead.Genesis;
+
+        public IAuditLog Audit => audit;
+
+        public static async Task<Log> CreateAsync(string path, CancellationToken ct)
+        {
+            var connection = StorageConnection.ForSqliteFile(path);
+            await SchemaMigrator.ApplyAsync(StorageProvider.Embedded, connection, ct);
+            return new Log(AuditLog.Create(StorageProvider.Embedded, connection));
+        }
+
+        public async Task SealAsync(CancellationToken ct)
+        {
+            while (await audit.ReadUnsealedAsync(SealBatch, ct) is { Count: > 0 } rows)
+            {
+                var (seals, head) = AuditSeals.Chain(_head, rows);
+                await audit.SealAsync(seals, ct);
+                _head = head;
+            }
+        }
+    }
+}
