@@ -28,6 +28,8 @@ internal sealed class AuditTrailAlone
     private readonly Log _receiver;
     private long _next;
     private long _lastSeal = Stopwatch.GetTimestamp();
+    private long _appending;
+    private long _sealing;
 
     private AuditTrailAlone(Log sender, Log receiver) => (_sender, _receiver) = (sender, receiver);
 
@@ -35,14 +37,20 @@ internal sealed class AuditTrailAlone
         new(await Log.CreateAsync(Path.Combine(directory, "bench-audit-sender.db"), ct),
             await Log.CreateAsync(Path.Combine(directory, "bench-audit-receiver.db"), ct));
 
+    /// <summary>Of the time spent appending and sealing so far, the share spent sealing.</summary>
+    public double SealShare => _appending + _sealing == 0 ? 0 : (double)_sealing / (_appending + _sealing);
+
+    /// <summary>Starts both shares again, after the unmeasured first calls.</summary>
+    public void ResetShares() => (_appending, _sealing) = (0, 0);
+
     /// <summary>One advisory, as delivered alone: each step's entry appended in a commit of its own.</summary>
     public async Task OneAsync(CancellationToken ct)
     {
         var advisory = NextAdvisories(1)[0];
-        await _sender.Audit.AppendAsync([Published(advisory)], ct);
-        await _sender.Audit.AppendAsync([Queued(advisory)], ct);
-        await _receiver.Audit.AppendAsync([Received(advisory)], ct);
-        await _sender.Audit.AppendAsync([Delivered(advisory)], ct);
+        await AppendAsync(_sender, [Published(advisory)], ct);
+        await AppendAsync(_sender, [Queued(advisory)], ct);
+        await AppendAsync(_receiver, [Received(advisory)], ct);
+        await AppendAsync(_sender, [Delivered(advisory)], ct);
         if (Stopwatch.GetElapsedTime(_lastSeal) >= SealInterval)
         {
             await SealAsync(ct);
@@ -57,12 +65,12 @@ internal sealed class AuditTrailAlone
     public async Task ManyAsync(int count, int perDelivery, CancellationToken ct)
     {
         var advisories = NextAdvisories(count);
-        await _sender.Audit.AppendAsync([.. advisories.Select(Published)], ct);
-        await _sender.Audit.AppendAsync([.. advisories.Select(Queued)], ct);
+        await AppendAsync(_sender, [.. advisories.Select(Published)], ct);
+        await AppendAsync(_sender, [.. advisories.Select(Queued)], ct);
         foreach (var delivery in advisories.Chunk(perDelivery))
         {
-            await _receiver.Audit.AppendAsync([.. delivery.Select(Received)], ct);
-            await _sender.Audit.AppendAsync([.. delivery.Select(Delivered)], ct);
+            await AppendAsync(_receiver, [.. delivery.Select(Received)], ct);
+            await AppendAsync(_sender, [.. delivery.Select(Delivered)], ct);
         }
         await SealAsync(ct);
     }
@@ -70,9 +78,18 @@ internal sealed class AuditTrailAlone
     /// <summary>Chains every appended entry on both sides, as each node's sealer does.</summary>
     public async Task SealAsync(CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         await _sender.SealAsync(ct);
         await _receiver.SealAsync(ct);
         _lastSeal = Stopwatch.GetTimestamp();
+        _sealing += _lastSeal - started;
+    }
+
+    private async Task AppendAsync(Log log, IReadOnlyList<AuditRecord> records, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await log.Audit.AppendAsync(records, ct);
+        _appending += Stopwatch.GetTimestamp() - started;
     }
 
     private List<Advisory> NextAdvisories(int count)
