@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FederatedRegistry.Domain.Advisories;
-using FederatedRegistry.Domain.Audit;
 using FederatedRegistry.Federation;
 using FederatedRegistry.Grains;
 using FederatedRegistry.Storage;
@@ -18,11 +17,10 @@ internal sealed class AuditTrailAlone
 {
     private const string SenderCode = "KE";
     private const string ReceiverCode = "FR";
-    private const int SealBatch = 500;
 
-    // The node's sealer chains what was appended every 250 ms (Audit:SealInterval), so entries appended one at a time
-    // are sealed in groups, as here.
-    private static readonly TimeSpan SealInterval = TimeSpan.FromMilliseconds(250);
+    // The node's defaults. Its sealer chains what was appended every Audit:SealInterval, so entries appended one at a
+    // time are sealed in groups, as here.
+    private static readonly AuditOptions Sealing = new();
 
     private readonly Log _sender;
     private readonly Log _receiver;
@@ -51,7 +49,7 @@ internal sealed class AuditTrailAlone
         await AppendAsync(_sender, [Queued(advisory)], ct);
         await AppendAsync(_receiver, [Received(advisory)], ct);
         await AppendAsync(_sender, [Delivered(advisory)], ct);
-        if (Stopwatch.GetElapsedTime(_lastSeal) >= SealInterval)
+        if (Stopwatch.GetElapsedTime(_lastSeal) >= Sealing.SealInterval)
         {
             await SealAsync(ct);
         }
@@ -79,8 +77,8 @@ internal sealed class AuditTrailAlone
     public async Task SealAsync(CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        await _sender.SealAsync(ct);
-        await _receiver.SealAsync(ct);
+        await _sender.Sealer.SealPendingAsync(ct);
+        await _receiver.Sealer.SealPendingAsync(ct);
         _lastSeal = Stopwatch.GetTimestamp();
         _sealing += _lastSeal - started;
     }
@@ -129,27 +127,15 @@ internal sealed class AuditTrailAlone
             Item = withItem ? DeliveryItems.ForAdvisory(a).ToByteArray() : null,
         }));
 
-    private sealed class Log(IAuditLog audit)
+    /// <summary>One node's audit log, and the node's own sealer over it.</summary>
+    private sealed record Log(IAuditLog Audit, AuditSealer Sealer)
     {
-        private AuditHead _head = AuditHead.Genesis;
-
-        public IAuditLog Audit => audit;
-
         public static async Task<Log> CreateAsync(string path, CancellationToken ct)
         {
             var connection = StorageConnection.ForSqliteFile(path);
             await SchemaMigrator.ApplyAsync(StorageProvider.Embedded, connection, ct);
-            return new Log(AuditLog.Create(StorageProvider.Embedded, connection));
-        }
-
-        public async Task SealAsync(CancellationToken ct)
-        {
-            while (await audit.ReadUnsealedAsync(SealBatch, ct) is { Count: > 0 } rows)
-            {
-                var (seals, head) = AuditSeals.Chain(_head, rows);
-                await audit.SealAsync(seals, ct);
-                _head = head;
-            }
+            var audit = AuditLog.Create(StorageProvider.Embedded, connection);
+            return new Log(audit, new AuditSealer(audit, Sealing.SealBatchSize));
         }
     }
 }

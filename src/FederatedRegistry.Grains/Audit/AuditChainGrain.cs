@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FederatedRegistry.Grains;
 
 /// <remarks>
-/// The chain's head is read from the database at activation and then kept in memory; a failed seal (nothing of it is
+/// The chain's head is read from the database by the first seal and then kept in memory; a failed seal (nothing of it is
 /// stored) makes the next one read it again. The timer does not interleave with calls, so a seal never overlaps another.
 /// </remarks>
 public sealed partial class AuditChainGrain(
@@ -18,7 +18,7 @@ public sealed partial class AuditChainGrain(
     TimeProvider clock,
     ILogger<AuditChainGrain> logger) : Grain, IAuditChainGrain, IRemindable
 {
-    private AuditHead? _head;
+    private readonly AuditSealer _sealer = new(log, options.Value.SealBatchSize);
     private AuditCheckpointRow? _checkpoint;
     private bool _checkpointRead;
     private string? _lastError;
@@ -45,56 +45,28 @@ public sealed partial class AuditChainGrain(
 
     public Task<AuditChainStatus> GetStatusAsync() => Task.FromResult(Status());
 
-    private AuditChainStatus Status() => new(_head?.Size ?? 0, _checkpoint?.Size ?? 0, _checkpoint?.At, _lastError);
+    private AuditChainStatus Status() => new(_sealer.Head?.Size ?? 0, _checkpoint?.Size ?? 0, _checkpoint?.At, _lastError);
 
     private async Task TickAsync(CancellationToken ct)
     {
         try
         {
-            var added = await SealAsync(ct);
+            var added = await _sealer.SealPendingAsync(ct);
             await CheckpointIfDueAsync(ct);
             if (added > 0)
             {
-                LogSealed(added, _head!.Size);
+                LogSealed(added, _sealer.Head!.Size);
             }
             _lastError = null;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Nothing of a failed seal is stored: read the head again and retry at the next tick.
-            _head = null;
+            _sealer.Forget();
             _checkpointRead = false;
             _lastError = e.Message;
             LogSealFailed(e);
         }
-    }
-
-    private async Task<long> SealAsync(CancellationToken ct)
-    {
-        if (_head is null)
-        {
-            var stored = await log.ReadHeadAsync(ct);
-            _head = stored.EntryHash is null ? AuditHead.Genesis : new AuditHead(stored.Size, AuditEntry.FromHex(stored.EntryHash));
-        }
-        var batchSize = Math.Max(1, options.Value.SealBatchSize);
-        var added = 0L;
-        while (!ct.IsCancellationRequested)
-        {
-            var rows = await log.ReadUnsealedAsync(batchSize, ct);
-            if (rows.Count == 0)
-            {
-                break;
-            }
-            var (seals, head) = AuditSeals.Chain(_head, rows);
-            await log.SealAsync(seals, ct);
-            _head = head;
-            added += rows.Count;
-            if (rows.Count < batchSize)
-            {
-                break;
-            }
-        }
-        return added;
     }
 
     private async Task CheckpointIfDueAsync(CancellationToken ct)
@@ -104,7 +76,7 @@ public sealed partial class AuditChainGrain(
             _checkpoint = await log.ReadLatestCheckpointAsync(ct);
             _checkpointRead = true;
         }
-        var head = _head!;
+        var head = _sealer.Head!;
         var now = clock.GetUtcNow();
         if (head.Size == 0 || head.Size <= (_checkpoint?.Size ?? 0)
             || (_checkpoint is { } last && now - last.At < options.Value.CheckpointInterval))
